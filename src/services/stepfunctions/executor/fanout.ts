@@ -1,0 +1,202 @@
+/**
+ * Parallel and Map (inline) states: child branches run on the same pump as the rest of the
+ * execution. Event order as AWS writes it: MapStateStarted, MapIterationStarted (all up front when
+ * concurrency allows, else as earlier iterations finish), MapIterationSucceeded, MapStateSucceeded
+ * and MapStateExited (both after the last iteration's events); on a failure the failed iteration's
+ * MapIterationFailed, the running siblings' MapIterationAborted / <Type>StateAborted, then
+ * MapStateFailed unless a retrier runs the state again.
+ */
+import { StatesError } from '../asl/errors.js';
+import { applyPayloadTemplate } from '../asl/payload.js';
+import { newBranch, type Branch, type BranchParent, type Failure, type Work } from './branch.js';
+import { nextOf, type Engine } from './engine.js';
+import type { HistoryEventType } from './history.js';
+import { toJson } from './payload-size.js';
+import { contextFor, effectiveInput, stateOutput, valueAt } from './states.js';
+
+export function attemptParallel(x: Engine, b: Branch): void {
+  const def = b.def;
+  const ctx = contextFor(x, b);
+  const eff = effectiveInput(def, b.input, ctx);
+  const input = def.Parameters === undefined ? eff : applyPayloadTemplate(def.Parameters, eff, ctx);
+  const branches: { StartAt: string; States: Record<string, any> }[] = def.Branches;
+  b.cursor = x.history.add('ParallelStateStarted', b.cursor);
+  const fan = new Fanout(x, b, 'Parallel', branches.length, b.cursor);
+  if (!branches.length) return fan.finish();
+  const inputJson = x.history.recording ? toJson(input) : undefined;
+  fan.park();
+  for (let i = 0; i < branches.length; i++) {
+    fan.launch(newBranch(branches[i].States, branches[i].StartAt, input, inputJson, b.cursor, fan, i));
+  }
+}
+
+export function attemptMap(x: Engine, b: Branch): void {
+  const def = b.def;
+  const processor = def.ItemProcessor ?? def.Iterator;
+  if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED' || def.ItemReader !== undefined || def.ItemBatcher !== undefined || def.ResultWriter !== undefined) {
+    throw new StatesError('States.Runtime', 'Nimbus runs Map states in INLINE mode only; Distributed Map (ItemReader, ItemBatcher, ResultWriter, DISTRIBUTED mode) is not supported yet.');
+  }
+  const ctx = contextFor(x, b);
+  const eff = effectiveInput(def, b.input, ctx);
+  const items = def.ItemsPath === undefined ? eff : valueAt(def.ItemsPath, eff, ctx);
+  if (!Array.isArray(items)) {
+    throw new StatesError('States.Runtime', `The Map state's ItemsPath '${def.ItemsPath ?? '$'}' must select an array, got ${jsonKind(items)}`);
+  }
+  let limit = def.MaxConcurrency ?? 0;
+  if (def.MaxConcurrencyPath !== undefined) limit = valueAt(def.MaxConcurrencyPath, eff, ctx);
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
+    throw new StatesError('States.Runtime', `The Map state's MaxConcurrency must be a non-negative integer, got ${JSON.stringify(limit) ?? String(limit)}`);
+  }
+  b.cursor = x.history.add('MapStateStarted', b.cursor, 'mapStateStartedEventDetails', { length: items.length });
+  const fan = new Fanout(x, b, 'Map', items.length, b.cursor);
+  fan.map = { items, eff, selector: def.ItemSelector ?? def.Parameters, states: processor.States, startAt: processor.StartAt, next: 0 };
+  if (!items.length) return fan.finish();
+  fan.park();
+  const first = limit > 0 ? Math.min(limit, items.length) : items.length;
+  try {
+    for (let i = 0; i < first; i++) fan.startIteration(b.cursor);
+  } catch (e) {
+    fan.abandon();
+    throw e;
+  }
+}
+
+interface MapWork {
+  items: unknown[];
+  /** The Map state's effective input: `$` of ItemSelector. */
+  eff: unknown;
+  selector: unknown;
+  states: Record<string, any>;
+  startAt: string;
+  /** Index of the next item to start. */
+  next: number;
+}
+
+class Fanout implements Work, BranchParent {
+  map: MapWork | undefined;
+  private readonly children: (Branch | undefined)[];
+  private readonly results: unknown[];
+  private remaining: number;
+  private failed = false;
+  /** The event the state's completion follows: the last child's end. */
+  private last: number;
+
+  constructor(
+    private readonly x: Engine,
+    private readonly owner: Branch,
+    private readonly kind: 'Map' | 'Parallel',
+    count: number,
+    startedId: number,
+  ) {
+    this.children = new Array(count);
+    this.results = new Array(count);
+    this.remaining = count;
+    this.last = startedId;
+  }
+
+  park(): void {
+    this.owner.work = this;
+    this.owner.blocked = true;
+  }
+
+  launch(child: Branch): void {
+    this.children[child.index] = child;
+    this.x.schedule(child);
+  }
+
+  /** Writes MapIterationStarted for the next item and schedules its iteration. */
+  startIteration(previousEventId: number): void {
+    const m = this.map!;
+    const index = m.next++;
+    const { x, owner } = this;
+    const id = x.history.add('MapIterationStarted', previousEventId, 'mapIterationStartedEventDetails', { name: owner.state, index });
+    let input = m.items[index];
+    if (m.selector !== undefined) {
+      const ctx = x.context(owner);
+      ctx.Map = { Item: { Index: index, Value: input } };
+      input = applyPayloadTemplate(m.selector, m.eff, ctx);
+    }
+    this.launch(newBranch(m.states, m.startAt, input, undefined, id, this, index));
+  }
+
+  childSucceeded(child: Branch, output: unknown): void {
+    if (this.failed) return;
+    const { x, owner } = this;
+    this.children[child.index] = undefined;
+    this.results[child.index] = output;
+    if (this.map) {
+      this.last = x.history.add('MapIterationSucceeded', child.cursor, 'mapIterationSucceededEventDetails', { name: owner.state, index: child.index });
+      if (this.map.next < this.map.items.length) {
+        try {
+          this.startIteration(child.cursor);
+        } catch (e) {
+          return this.fail(x.failureOf(owner, e), child.cursor);
+        }
+      }
+    } else {
+      this.last = child.cursor;
+    }
+    if (--this.remaining === 0) x.wake(owner, () => this.finish());
+  }
+
+  childFailed(child: Branch, f: Failure): void {
+    if (this.failed) return;
+    const { x, owner } = this;
+    this.children[child.index] = undefined;
+    if (this.map) x.history.add('MapIterationFailed', child.cursor, 'mapIterationFailedEventDetails', { name: owner.state, index: child.index });
+    if (child.inState && child.def?.Type === 'Task') x.history.add('TaskStateAborted', child.cursor);
+    this.fail(f, child.cursor);
+  }
+
+  /** The state fails with `f` after the event `causeId`: siblings are aborted, then Retry/Catch. */
+  private fail(f: Failure, causeId: number): void {
+    this.failed = true;
+    this.abortChildren(causeId);
+    const { x, owner, kind } = this;
+    if (owner.work === this) owner.work = undefined;
+    owner.cursor = causeId;
+    x.wake(owner, () =>
+      x.failState(owner, f, () => {
+        owner.cursor = x.history.add(`${kind}StateFailed` as HistoryEventType, owner.cursor);
+      }),
+    );
+  }
+
+  abortChildren(causeId: number): void {
+    const { x, owner } = this;
+    for (const child of this.children) {
+      if (!child || child.done) continue;
+      if (this.map) x.history.add('MapIterationAborted', causeId, 'mapIterationAbortedEventDetails', { name: owner.state, index: child.index });
+      x.abortBranch(child, causeId);
+    }
+  }
+
+  /** The state failed before all its iterations started: stop the started ones, free the owner. */
+  abandon(): void {
+    this.failed = true;
+    this.cancel();
+    this.owner.work = undefined;
+    this.owner.blocked = false;
+  }
+
+  cancel(): void {
+    for (const child of this.children) if (child) this.x.cancelBranch(child);
+  }
+
+  /** All children succeeded: <Kind>StateSucceeded, then the state's output and Exited. */
+  finish(): void {
+    const { x, owner, kind } = this;
+    owner.work = undefined;
+    x.history.add(`${kind}StateSucceeded` as HistoryEventType, this.last);
+    owner.cursor = this.last;
+    const def = owner.def;
+    const ctx = contextFor(x, owner);
+    x.exit(owner, stateOutput(def, owner.input, this.results, ctx), nextOf(def));
+  }
+}
+
+function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
