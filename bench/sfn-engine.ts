@@ -1,0 +1,120 @@
+/**
+ * Step Functions engine throughput, in process, on the same definitions run side by side with the
+ * npm package aws-local-stepfunctions (the peer): a 1,000-state Pass chain, a Map over 10,000
+ * items, and a Choice loop counting to 10,000. Nimbus records full execution history.
+ *
+ *   npm run bench -- sfn-engine [--rounds 5]
+ */
+import { StateMachine } from 'aws-local-stepfunctions';
+import { Clock } from '../src/core/clock.js';
+import { ActivityHub } from '../src/services/stepfunctions/executor/activities.js';
+import { Execution } from '../src/services/stepfunctions/executor/execution.js';
+import { TaskTokenTable } from '../src/services/stepfunctions/executor/tokens.js';
+import { IntegrationRegistry } from '../src/services/stepfunctions/integrations/registry.js';
+import { validateDefinition } from '../src/services/stepfunctions/asl/validate.js';
+import { median, table } from './lib.js';
+
+const roundsArg = process.argv.indexOf('--rounds');
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
+
+function passChain(n: number) {
+  const States: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) States[`S${i}`] = i === n - 1 ? { Type: 'Pass', End: true } : { Type: 'Pass', Next: `S${i + 1}` };
+  return { StartAt: 'S0', States };
+}
+
+const mapOver = {
+  StartAt: 'M',
+  States: {
+    M: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      MaxConcurrency: 0,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'v.$': '$.id' }, End: true } } },
+      End: true,
+    },
+  },
+};
+
+const choiceLoop = {
+  StartAt: 'Check',
+  States: {
+    Check: { Type: 'Choice', Choices: [{ Variable: '$.i', NumericGreaterThanEquals: 10000, Next: 'Done' }], Default: 'Inc' },
+    Inc: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)' }, Next: 'Check' },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+const cases = [
+  { name: '1,000-state Pass chain', def: passChain(1000), input: {} as unknown, states: 1000 },
+  { name: 'Map over 10,000 items', def: mapOver, input: { items: Array.from({ length: 10000 }, (_, i) => ({ id: `item-${i}` })) }, states: 10001 },
+  { name: 'Choice loop to 10,000', def: choiceLoop, input: { i: 0 }, states: 20001 },
+];
+
+const clock = new Clock();
+const integrations = new IntegrationRegistry();
+const tokens = new TaskTokenTable();
+const activities = new ActivityHub(clock);
+
+async function runNimbus(def: object, input: unknown): Promise<unknown> {
+  const exec = new Execution({
+    executionArn: 'arn:aws:states:us-east-1:000000000000:execution:bench:x',
+    stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench',
+    name: 'x',
+    roleArn: 'arn:aws:iam::000000000000:role/r',
+    definition: def,
+    input,
+    type: 'STANDARD',
+    clock,
+    waitScale: 0,
+    integrations,
+    tokens,
+    activities,
+    region: 'us-east-1',
+    account: '000000000000',
+  });
+  exec.start();
+  await exec.done;
+  if (exec.status !== 'SUCCEEDED') throw new Error(`nimbus: ${exec.status} ${exec.error} ${exec.cause}`);
+  return JSON.parse(exec.output!);
+}
+
+/** The peer validates in its constructor, as Nimbus does at CreateStateMachine: neither is timed. */
+const peerMachine = (def: object) => new StateMachine(def as any, { validationOptions: { checkPaths: false, checkArn: false } } as any);
+
+async function runPeer(sm: ReturnType<typeof peerMachine>, input: unknown): Promise<unknown> {
+  return sm.run(input as any).result;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+const rows: (string | number)[][] = [['definition', 'Nimbus ms', 'peer ms', 'Nimbus states/s', 'peer states/s', 'ratio']];
+for (const c of cases) {
+  const parsed = validateDefinition(JSON.stringify(c.def));
+  if (parsed.result !== 'OK') throw new Error(`invalid bench definition ${c.name}: ${JSON.stringify(parsed.diagnostics)}`);
+  const a = JSON.stringify(await runNimbus(parsed.definition!, c.input));
+  const sm = peerMachine(c.def);
+  const b = JSON.stringify(await runPeer(sm, c.input));
+  if (a !== b) throw new Error(`${c.name}: outputs differ\nnimbus: ${a.slice(0, 200)}\npeer:   ${b.slice(0, 200)}`);
+  const nimbus: number[] = [];
+  const peer: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    nimbus.push(await time(() => runNimbus(parsed.definition!, c.input)));
+    peer.push(await time(() => runPeer(sm, c.input)));
+  }
+  const n = median(nimbus);
+  const p = median(peer);
+  rows.push([c.name, n.toFixed(2), p.toFixed(2), Math.round((c.states / n) * 1000), Math.round((c.states / p) * 1000), `${(p / n).toFixed(1)}x`]);
+  process.stderr.write(`${c.name}: done\n`);
+}
+console.log(`\nStep Functions engine throughput, median of ${ROUNDS} rounds (peer: aws-local-stepfunctions ${await peerVersion()}; target >= 10x)\n`);
+console.log(table(rows));
+
+async function peerVersion(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  return JSON.parse(readFileSync(new URL('../node_modules/aws-local-stepfunctions/package.json', import.meta.url), 'utf8')).version;
+}
