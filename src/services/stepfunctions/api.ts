@@ -1,15 +1,362 @@
-import type { ServiceFactory } from '../registry.js';
-import type { ListStateMachinesInput, ListStateMachinesOutput, StateMachineListItem } from '../../generated/states.types.js';
+/**
+ * Step Functions: state machines (Standard and Express), executions with AWS's history events,
+ * activities, task callbacks, tags, definition validation, nested executions. Versions, aliases,
+ * map runs, RedriveExecution and TestState are not implemented (the gateway answers 501).
+ */
+import { AwsError } from '../../core/errors.js';
+import { parseArn, uuid } from '../../core/ids.js';
 import { paginate } from '../../core/paging.js';
+import type * as T from '../../generated/states.types.js';
+import type { ServiceFactory } from '../registry.js';
+import type { RequestContext, ServiceInstance } from '../types.js';
+import { invalidDefinitionMessage, validateDefinition } from './asl/validate.js';
+import { activityArn, invalidArn, parseStatesArn, stateMachineArn } from './arns.js';
+import { ActivityHub } from './executor/activities.js';
+import { registerNestedExecutions } from './executor/nested.js';
+import { TaskTokenTable } from './executor/tokens.js';
+import { IntegrationRegistry } from './integrations/registry.js';
+import { assertValidName } from './names.js';
+import { ExecutionRunner, type ExecutionStatusListener } from './runner.js';
+import { MemoryStatesStore, type ActivityRecord, type ExecutionRecord, type MachineRevision, type StateMachineRecord } from './store.js';
+import * as views from './views.js';
 
-export const createService: ServiceFactory = () => {
-  const stateMachines: StateMachineListItem[] = [];
-  return {
+export type { ExecutionStatusChange, ExecutionStatusListener } from './runner.js';
+
+export interface StepFunctionsService extends ServiceInstance {
+  /** Where Lambda, SQS, SNS, EventBridge, ... register their Task integrations. */
+  readonly integrations: IntegrationRegistry;
+  /**
+   * StartExecution in process (EventBridge and Scheduler targets). `input` is JSON text (`{}` when
+   * absent); account and region default to the ones in the state machine ARN.
+   */
+  startExecution(stateMachineArn: string, input?: string, name?: string, ctx?: Partial<Pick<RequestContext, 'account' | 'region'>>): Promise<T.StartExecutionOutput>;
+  /** Status changes of Standard executions (RUNNING, then the final status); returns an unsubscribe function. */
+  onExecutionStatusChange(listener: ExecutionStatusListener): () => void;
+}
+
+/** AWS's limit of tags per resource. */
+const MAX_TAGS = 50;
+const DEFAULT_PAGE = 100;
+
+export const createService: ServiceFactory = (cloud) => {
+  const store = new MemoryStatesStore();
+  const integrations = new IntegrationRegistry();
+  const tokens = new TaskTokenTable();
+  const activities = new ActivityHub(cloud.clock);
+  const runner = new ExecutionRunner(cloud, store, integrations, tokens, activities);
+  registerNestedExecutions(integrations, runner.nestedHook());
+
+  function machine(ctx: RequestContext, arn: string): StateMachineRecord {
+    parseStatesArn(arn, ['stateMachine']);
+    const m = store.machine(ctx.account, ctx.region, arn);
+    if (!m) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return m;
+  }
+
+  function execution(ctx: RequestContext, arn: string): ExecutionRecord {
+    parseStatesArn(arn, ['execution']);
+    const e = store.execution(ctx.account, ctx.region, arn);
+    if (!e) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return e;
+  }
+
+  function activity(ctx: RequestContext, arn: string): ActivityRecord {
+    parseStatesArn(arn, ['activity']);
+    const a = store.activity(ctx.account, ctx.region, arn);
+    if (!a) throw new AwsError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`);
+    return a;
+  }
+
+  /** The tags of a state machine or activity. */
+  function taggable(ctx: RequestContext, arn: string): Map<string, string> {
+    const { type } = parseStatesArn(arn, ['stateMachine', 'activity']);
+    const found = type === 'activity' ? store.activity(ctx.account, ctx.region, arn) : store.machine(ctx.account, ctx.region, arn);
+    if (!found) throw new AwsError('ResourceNotFound', `Resource not found: '${arn}'`, 404, { resourceName: arn });
+    return found.tags;
+  }
+
+  function addTags(target: Map<string, string>, tags: T.Tag[] | undefined, arn: string): void {
+    if (!tags?.length) return;
+    const next = new Map(target);
+    for (const t of tags) next.set(t.key ?? '', t.value ?? '');
+    if (next.size > MAX_TAGS) throw new AwsError('TooManyTags', `Too many tags: a resource can have at most ${MAX_TAGS} tags`, 400, { resourceName: arn });
+    for (const [k, v] of next) target.set(k, v);
+  }
+
+  function checkedDefinition(definition: string, type: T.StateMachineType): unknown {
+    const result = validateDefinition(definition, { type });
+    if (result.result !== 'OK') throw new AwsError('InvalidDefinition', invalidDefinitionMessage(result));
+    return result.definition;
+  }
+
+  const service: StepFunctionsService = {
+    integrations,
+
+    async startExecution(stateMachineArn, input, name, ctx = {}) {
+      const parsed = parseArn(stateMachineArn);
+      return runner.start({
+        account: ctx.account ?? parsed?.account ?? '',
+        region: ctx.region ?? parsed?.region ?? '',
+        stateMachineArn,
+        input,
+        name,
+      });
+    },
+
+    onExecutionStatusChange: (listener) => runner.onStatusChange(listener),
+
     handlers: {
-      ListStateMachines(_ctx, input: ListStateMachinesInput): ListStateMachinesOutput {
-        const { page, nextToken } = paginate(stateMachines, { maxResults: input.maxResults, nextToken: input.nextToken, scope: 'states', defaultMax: 100 });
-        return { stateMachines: page, nextToken };
+      // --- state machines -------------------------------------------------------------------
+
+      CreateStateMachine(ctx, input: T.CreateStateMachineInput): T.CreateStateMachineOutput {
+        if (input.publish) throw unsupported('publishing state machine versions');
+        assertValidName(input.name);
+        assertArn(input.roleArn);
+        const type = input.type ?? 'STANDARD';
+        const parsed = checkedDefinition(input.definition, type);
+        const arn = stateMachineArn(ctx.region, ctx.account, input.name);
+        const logging = loggingOf(input.loggingConfiguration);
+        const tracing = { enabled: input.tracingConfiguration?.enabled ?? false };
+        const existing = store.machine(ctx.account, ctx.region, arn);
+        if (existing) {
+          if (existing.status === 'DELETING') throw deleting(arn);
+          // AWS: idempotent on name, definition, type, logging, tracing and encryption; roleArn and tags are ignored.
+          const r = existing.revision;
+          const same =
+            existing.type === type &&
+            r.definition === input.definition &&
+            sameJson(r.logging, logging) &&
+            sameJson(r.tracing, tracing) &&
+            sameJson(r.encryption, input.encryptionConfiguration);
+          if (!same) throw new AwsError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+          return { stateMachineArn: arn, creationDate: existing.creationDate };
+        }
+        const now = new Date(ctx.now());
+        const revision: MachineRevision = { definition: input.definition, parsed, roleArn: input.roleArn, logging, tracing, updateDate: now };
+        if (input.encryptionConfiguration) revision.encryption = input.encryptionConfiguration;
+        const m: StateMachineRecord = {
+          arn,
+          name: input.name,
+          account: ctx.account,
+          region: ctx.region,
+          type,
+          creationDate: now,
+          revision,
+          status: 'ACTIVE',
+          running: 0,
+          executions: [],
+          tags: new Map(),
+        };
+        addTags(m.tags, input.tags, arn);
+        store.putMachine(m);
+        return { stateMachineArn: arn, creationDate: now };
+      },
+
+      DescribeStateMachine(ctx, input: T.DescribeStateMachineInput): T.DescribeStateMachineOutput {
+        return views.describeMachine(machine(ctx, input.stateMachineArn));
+      },
+
+      UpdateStateMachine(ctx, input: T.UpdateStateMachineInput): T.UpdateStateMachineOutput {
+        if (input.publish) throw unsupported('publishing state machine versions');
+        const m = machine(ctx, input.stateMachineArn);
+        const { definition, roleArn, loggingConfiguration, tracingConfiguration, encryptionConfiguration } = input;
+        if (definition === undefined && roleArn === undefined && !loggingConfiguration && !tracingConfiguration && !encryptionConfiguration) {
+          throw new AwsError('MissingRequiredParameter', 'Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified');
+        }
+        if (m.status === 'DELETING') throw deleting(m.arn);
+        if (roleArn !== undefined) assertArn(roleArn);
+        const old = m.revision;
+        const next: MachineRevision = {
+          definition: definition ?? old.definition,
+          parsed: definition === undefined ? old.parsed : checkedDefinition(definition, m.type),
+          roleArn: roleArn ?? old.roleArn,
+          logging: loggingConfiguration ? loggingOf(loggingConfiguration) : old.logging,
+          tracing: tracingConfiguration ? { enabled: tracingConfiguration.enabled ?? false } : old.tracing,
+          updateDate: new Date(ctx.now()),
+        };
+        const encryption = encryptionConfiguration ?? old.encryption;
+        if (encryption) next.encryption = encryption;
+        const changed =
+          next.definition !== old.definition ||
+          next.roleArn !== old.roleArn ||
+          !sameJson(next.logging, old.logging) ||
+          !sameJson(next.tracing, old.tracing) ||
+          !sameJson(next.encryption, old.encryption);
+        if (!changed) return withRevision({ updateDate: next.updateDate }, old.revisionId);
+        next.revisionId = uuid();
+        m.revision = next;
+        return withRevision({ updateDate: next.updateDate }, next.revisionId);
+      },
+
+      DeleteStateMachine(ctx, input: T.DeleteStateMachineInput): T.DeleteStateMachineOutput {
+        parseStatesArn(input.stateMachineArn, ['stateMachine']);
+        const m = store.machine(ctx.account, ctx.region, input.stateMachineArn);
+        if (!m) return {};
+        // Running executions go on; the machine is DELETING until the last one stops.
+        if (m.running > 0) m.status = 'DELETING';
+        else store.removeMachine(m);
+        return {};
+      },
+
+      ListStateMachines(ctx, input: T.ListStateMachinesInput): T.ListStateMachinesOutput {
+        const all = [...store.machines(ctx.account, ctx.region)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const { page, nextToken } = paginate(all, { maxResults: input.maxResults, nextToken: input.nextToken, scope: 'ListStateMachines', defaultMax: DEFAULT_PAGE });
+        return withToken({ stateMachines: page.map(views.machineListItem) }, nextToken);
+      },
+
+      ValidateStateMachineDefinition(_ctx, input: T.ValidateStateMachineDefinitionInput): T.ValidateStateMachineDefinitionOutput {
+        const r = validateDefinition(input.definition, { type: input.type, severity: input.severity, maxResults: input.maxResults });
+        return { result: r.result, diagnostics: r.diagnostics, truncated: r.truncated };
+      },
+
+      // --- executions -----------------------------------------------------------------------
+
+      StartExecution(ctx, input: T.StartExecutionInput): T.StartExecutionOutput {
+        return runner.start({ account: ctx.account, region: ctx.region, stateMachineArn: input.stateMachineArn, name: input.name, input: input.input, traceHeader: input.traceHeader });
+      },
+
+      StartSyncExecution(ctx, input: T.StartSyncExecutionInput): Promise<T.StartSyncExecutionOutput> {
+        const req = { account: ctx.account, region: ctx.region, stateMachineArn: input.stateMachineArn, name: input.name, input: input.input, traceHeader: input.traceHeader };
+        return runner.startSync(req, input.includedData === 'METADATA_ONLY');
+      },
+
+      StopExecution(ctx, input: T.StopExecutionInput): T.StopExecutionOutput {
+        const { run } = execution(ctx, input.executionArn);
+        if (run.status === 'RUNNING') run.stop(input.error, input.cause);
+        return { stopDate: run.stopDate ?? new Date(ctx.now()) };
+      },
+
+      DescribeExecution(ctx, input: T.DescribeExecutionInput): T.DescribeExecutionOutput {
+        return views.describeExecution(execution(ctx, input.executionArn), input.includedData === 'METADATA_ONLY');
+      },
+
+      DescribeStateMachineForExecution(ctx, input: T.DescribeStateMachineForExecutionInput): T.DescribeStateMachineForExecutionOutput {
+        return views.describeMachineForExecution(execution(ctx, input.executionArn));
+      },
+
+      ListExecutions(ctx, input: T.ListExecutionsInput): T.ListExecutionsOutput {
+        if (input.mapRunArn !== undefined) throw new AwsError('ResourceNotFound', `Resource not found: '${input.mapRunArn}'`, 404, { resourceName: input.mapRunArn });
+        if (input.stateMachineArn === undefined) throw new AwsError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');
+        const m = machine(ctx, input.stateMachineArn);
+        if (m.type === 'EXPRESS') throw new AwsError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+        const matching: ExecutionRecord[] = [];
+        if (input.redriveFilter !== 'REDRIVEN') {
+          for (let i = m.executions.length - 1; i >= 0; i--) {
+            const e = m.executions[i];
+            if (!input.statusFilter || e.run.status === input.statusFilter) matching.push(e);
+          }
+        }
+        const scope = `ListExecutions#${m.arn}#${input.statusFilter ?? ''}`;
+        const { page, nextToken } = paginate(matching, { maxResults: input.maxResults, nextToken: input.nextToken, scope, defaultMax: DEFAULT_PAGE });
+        return withToken({ executions: page.map(views.executionListItem) }, nextToken);
+      },
+
+      GetExecutionHistory(ctx, input: T.GetExecutionHistoryInput): T.GetExecutionHistoryOutput {
+        const e = execution(ctx, input.executionArn);
+        const events = input.reverseOrder ? [...e.run.history].reverse() : e.run.history;
+        // Tokens are bound to one listing; `|` separates the scope from the offset inside them.
+        const scope = `GetExecutionHistory#${e.arn}#${input.reverseOrder ? 'r' : 'f'}`;
+        const { page, nextToken } = paginate(events, { maxResults: input.maxResults, nextToken: input.nextToken, scope, defaultMax: DEFAULT_PAGE });
+        const out = input.includeExecutionData === false ? page.map(views.withoutExecutionData) : page;
+        return withToken({ events: out }, nextToken);
+      },
+
+      // --- activities and task callbacks ----------------------------------------------------
+
+      CreateActivity(ctx, input: T.CreateActivityInput): T.CreateActivityOutput {
+        assertValidName(input.name);
+        const arn = activityArn(ctx.region, ctx.account, input.name);
+        // Idempotent on the name; AWS ignores different tags on a repeated call.
+        const existing = store.activity(ctx.account, ctx.region, arn);
+        if (existing) return { activityArn: arn, creationDate: existing.creationDate };
+        const a: ActivityRecord = { arn, name: input.name, creationDate: new Date(ctx.now()), tags: new Map() };
+        addTags(a.tags, input.tags, arn);
+        store.putActivity(ctx.account, ctx.region, a);
+        activities.define(arn);
+        return { activityArn: arn, creationDate: a.creationDate };
+      },
+
+      DescribeActivity(ctx, input: T.DescribeActivityInput): T.DescribeActivityOutput {
+        const a = activity(ctx, input.activityArn);
+        return { activityArn: a.arn, name: a.name, creationDate: a.creationDate };
+      },
+
+      DeleteActivity(ctx, input: T.DeleteActivityInput): T.DeleteActivityOutput {
+        parseStatesArn(input.activityArn, ['activity']);
+        store.removeActivity(ctx.account, ctx.region, input.activityArn);
+        activities.remove(input.activityArn);
+        return {};
+      },
+
+      ListActivities(ctx, input: T.ListActivitiesInput): T.ListActivitiesOutput {
+        const all = [...store.activities(ctx.account, ctx.region)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const { page, nextToken } = paginate(all, { maxResults: input.maxResults, nextToken: input.nextToken, scope: 'ListActivities', defaultMax: DEFAULT_PAGE });
+        return withToken({ activities: page.map(views.activityListItem) }, nextToken);
+      },
+
+      async GetActivityTask(ctx, input: T.GetActivityTaskInput): Promise<T.GetActivityTaskOutput> {
+        const a = activity(ctx, input.activityArn);
+        const task = await activities.poll(a.arn, input.workerName);
+        return task ? { taskToken: task.taskToken, input: task.input } : {};
+      },
+
+      SendTaskSuccess(_ctx, input: T.SendTaskSuccessInput): T.SendTaskSuccessOutput {
+        tokens.sendTaskSuccess(input.taskToken, input.output);
+        return {};
+      },
+
+      SendTaskFailure(_ctx, input: T.SendTaskFailureInput): T.SendTaskFailureOutput {
+        tokens.sendTaskFailure(input.taskToken, input.error, input.cause);
+        return {};
+      },
+
+      SendTaskHeartbeat(_ctx, input: T.SendTaskHeartbeatInput): T.SendTaskHeartbeatOutput {
+        tokens.sendTaskHeartbeat(input.taskToken);
+        return {};
+      },
+
+      // --- tags -----------------------------------------------------------------------------
+
+      TagResource(ctx, input: T.TagResourceInput): T.TagResourceOutput {
+        addTags(taggable(ctx, input.resourceArn), input.tags, input.resourceArn);
+        return {};
+      },
+
+      UntagResource(ctx, input: T.UntagResourceInput): T.UntagResourceOutput {
+        const tags = taggable(ctx, input.resourceArn);
+        for (const key of input.tagKeys) tags.delete(key);
+        return {};
+      },
+
+      ListTagsForResource(ctx, input: T.ListTagsForResourceInput): T.ListTagsForResourceOutput {
+        return { tags: views.tagList(taggable(ctx, input.resourceArn)) };
       },
     },
   };
+  return service;
 };
+
+function loggingOf(c: T.LoggingConfiguration | undefined): T.LoggingConfiguration {
+  const out: T.LoggingConfiguration = { level: c?.level ?? 'OFF', includeExecutionData: c?.includeExecutionData ?? false };
+  if (c?.destinations?.length) out.destinations = c.destinations;
+  return out;
+}
+
+function assertArn(value: string): void {
+  if (!parseArn(value)) throw invalidArn(`Invalid ARN prefix: ${value}`);
+}
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+const deleting = (arn: string) => new AwsError('StateMachineDeleting', `State Machine Is Being Deleted: '${arn}'`);
+
+const unsupported = (what: string) => new AwsError('NotImplemented', `Nimbus does not implement ${what} yet`, 501);
+
+function withToken<T extends object>(out: T, nextToken: string | undefined): T & { nextToken?: string } {
+  return nextToken === undefined ? out : { ...out, nextToken };
+}
+
+function withRevision(out: T.UpdateStateMachineOutput, revisionId: string | undefined): T.UpdateStateMachineOutput {
+  if (revisionId !== undefined) out.revisionId = revisionId;
+  return out;
+}

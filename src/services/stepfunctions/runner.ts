@@ -1,0 +1,265 @@
+/**
+ * Starting executions: StartExecution (Standard and asynchronous Express), StartSyncExecution,
+ * nested executions started by `states:startExecution` tasks, and the status-change feed other
+ * services (EventBridge) listen to. Every execution of a service instance shares its clock,
+ * integration registry, task token table and activity hub.
+ */
+import type { Cloud } from '../../core/cloud.js';
+import { AwsError, validationMessage } from '../../core/errors.js';
+import { uuid } from '../../core/ids.js';
+import type { ExecutionStatus, StartSyncExecutionOutput } from '../../generated/states.types.js';
+import { parseJson } from './asl/validate-json.js';
+import { executionArn, expressExecutionArn, parseStatesArn } from './arns.js';
+import type { ActivityHub } from './executor/activities.js';
+import { Execution } from './executor/execution.js';
+import type { NestedExecutionHook, NestedExecutionResult } from './executor/nested.js';
+import type { TaskTokenTable } from './executor/tokens.js';
+import type { IntegrationRegistry } from './integrations/registry.js';
+import { assertValidName } from './names.js';
+import type { ExecutionRecord, StateMachineRecord, StatesStore } from './store.js';
+
+/** What EventBridge's "Step Functions Execution Status Change" event is built from (Standard executions only, as on AWS). */
+export interface ExecutionStatusChange {
+  account: string;
+  region: string;
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  /** JSON text. */
+  input: string;
+  /** JSON text (SUCCEEDED only). */
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+export type ExecutionStatusListener = (change: ExecutionStatusChange) => void;
+
+export interface StartRequest {
+  account: string;
+  region: string;
+  stateMachineArn: string;
+  name?: string;
+  /** JSON text; `{}` when absent. */
+  input?: string;
+  traceHeader?: string;
+}
+
+export interface Started {
+  executionArn: string;
+  startDate: Date;
+}
+
+/** Step Functions' payload quota for an execution's input, in UTF-8 bytes. */
+const MAX_INPUT_BYTES = 256 * 1024;
+const EXPRESS_MEMORY_MB = 64;
+
+export class ExecutionRunner {
+  private readonly listeners = new Set<ExecutionStatusListener>();
+  /** Express children of `states:startExecution` tasks, until their parent has seen them end. */
+  private readonly nestedExpress = new Map<string, { machine: StateMachineRecord; name: string; input: string; run: Execution }>();
+
+  constructor(
+    private readonly cloud: Cloud,
+    private readonly store: StatesStore,
+    private readonly integrations: IntegrationRegistry,
+    private readonly tokens: TaskTokenTable,
+    private readonly activities: ActivityHub,
+  ) {}
+
+  onStatusChange(listener: ExecutionStatusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A state machine executions can start on (exists and is not being deleted). */
+  activeMachine(account: string, region: string, stateMachineArn: string): StateMachineRecord {
+    parseStatesArn(stateMachineArn, ['stateMachine']);
+    const m = this.store.machine(account, region, stateMachineArn);
+    if (!m) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    if (m.status === 'DELETING') throw new AwsError('StateMachineDeleting', `State Machine Is Being Deleted: '${stateMachineArn}'`);
+    return m;
+  }
+
+  /** StartExecution, for both workflow types. */
+  start(req: StartRequest): Started {
+    const m = this.activeMachine(req.account, req.region, req.stateMachineArn);
+    return m.type === 'EXPRESS' ? this.startExpress(m, req).started : this.startStandard(m, req);
+  }
+
+  /** StartSyncExecution (Express only): runs the execution to its end. */
+  async startSync(req: StartRequest, metadataOnly: boolean): Promise<StartSyncExecutionOutput> {
+    const m = this.activeMachine(req.account, req.region, req.stateMachineArn);
+    if (m.type !== 'EXPRESS') throw new AwsError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+    const { started, name, input, run } = this.startExpress(m, req);
+    await run.done;
+    const stopDate = run.stopDate!;
+    const out: StartSyncExecutionOutput = {
+      executionArn: started.executionArn,
+      stateMachineArn: m.arn,
+      name,
+      startDate: started.startDate,
+      stopDate,
+      status: run.status as StartSyncExecutionOutput['status'],
+    };
+    if (!metadataOnly) {
+      out.input = input;
+      out.inputDetails = { included: true };
+      if (run.output !== undefined) {
+        out.output = run.output;
+        out.outputDetails = { included: true };
+      }
+    }
+    if (run.error !== undefined) out.error = run.error;
+    if (run.cause !== undefined) out.cause = run.cause;
+    if (req.traceHeader !== undefined) out.traceHeader = req.traceHeader;
+    const ms = stopDate.getTime() - started.startDate.getTime();
+    out.billingDetails = { billedMemoryUsedInMB: EXPRESS_MEMORY_MB, billedDurationInMilliseconds: Math.max(100, Math.ceil(ms / 100) * 100) };
+    return out;
+  }
+
+  /** The hook `states:startExecution` tasks start, await and stop child executions through. */
+  nestedHook(): NestedExecutionHook {
+    return {
+      start: async (request, parent) => {
+        const req: StartRequest = { account: parent.account, region: parent.region, stateMachineArn: request.stateMachineArn, input: request.input };
+        if (request.name !== undefined) req.name = request.name;
+        if (request.traceHeader !== undefined) req.traceHeader = request.traceHeader;
+        const m = this.activeMachine(req.account, req.region, req.stateMachineArn);
+        if (m.type === 'STANDARD') return this.startStandard(m, req);
+        const express = this.startExpress(m, req);
+        this.nestedExpress.set(express.started.executionArn, { machine: m, name: express.name, input: express.input, run: express.run });
+        return express.started;
+      },
+      wait: async (arn) => {
+        const found = this.nestedRun(arn);
+        if (!found) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+        await found.run.done;
+        this.nestedExpress.delete(arn);
+        return nestedResult(arn, found.machine.arn, found.name, found.input, found.run);
+      },
+      stop: (arn) => this.nestedRun(arn)?.run.stop(),
+    };
+  }
+
+  private nestedRun(arn: string): { machine: StateMachineRecord; name: string; input: string; run: Execution } | undefined {
+    const parts = arn.split(':');
+    return this.store.execution(parts[4], parts[3], arn) ?? this.nestedExpress.get(arn);
+  }
+
+  private startStandard(m: StateMachineRecord, req: StartRequest): Started {
+    const name = req.name ?? uuid();
+    if (req.name !== undefined) assertValidName(name);
+    const input = req.input ?? '{}';
+    const value = parseInput(input);
+    const arn = executionArn(m.region, m.account, m.name, name);
+    const existing = this.store.execution(m.account, m.region, arn);
+    if (existing) {
+      // AWS: the same name and input while the first execution is open is idempotent; anything else is refused.
+      if (existing.run.status === 'RUNNING' && existing.input === input) return { executionArn: arn, startDate: existing.run.startDate };
+      throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    const run = this.newExecution(m, arn, name, input, value, true);
+    const record: ExecutionRecord = { arn, name, machine: m, revision: m.revision, input, run };
+    if (req.traceHeader !== undefined) record.traceHeader = req.traceHeader;
+    this.store.putExecution(record);
+    run.start();
+    this.emit(record);
+    void run.done.then(() => {
+      this.emit(record);
+    });
+    return { executionArn: arn, startDate: run.startDate };
+  }
+
+  private startExpress(m: StateMachineRecord, req: StartRequest): { started: Started; name: string; input: string; run: Execution } {
+    const name = req.name ?? uuid();
+    if (req.name !== undefined) assertValidName(name);
+    const input = req.input ?? '{}';
+    const value = parseInput(input);
+    const arn = expressExecutionArn(m.region, m.account, m.name, name);
+    const run = this.newExecution(m, arn, name, input, value, false);
+    run.start();
+    return { started: { executionArn: arn, startDate: run.startDate }, name, input, run };
+  }
+
+  private newExecution(m: StateMachineRecord, arn: string, name: string, input: string, value: unknown, recordHistory: boolean): Execution {
+    const run = new Execution({
+      executionArn: arn,
+      stateMachineArn: m.arn,
+      name,
+      roleArn: m.revision.roleArn,
+      definition: m.revision.parsed,
+      input: value,
+      inputJson: input,
+      type: m.type,
+      clock: this.cloud.clock,
+      waitScale: this.cloud.config.sfnWaitScale,
+      integrations: this.integrations,
+      region: m.region,
+      account: m.account,
+      recordHistory,
+      tokens: this.tokens,
+      activities: this.activities,
+    });
+    m.running++;
+    void run.done.then(() => {
+      m.running--;
+      if (m.status === 'DELETING' && m.running === 0) this.store.removeMachine(m);
+    });
+    return run;
+  }
+
+  private emit(e: ExecutionRecord): void {
+    if (!this.listeners.size) return;
+    const { run } = e;
+    const change: ExecutionStatusChange = {
+      account: e.machine.account,
+      region: e.machine.region,
+      executionArn: e.arn,
+      stateMachineArn: e.machine.arn,
+      name: e.name,
+      status: run.status,
+      startDate: run.startDate,
+      input: e.input,
+    };
+    if (run.stopDate) change.stopDate = run.stopDate;
+    if (run.output !== undefined) change.output = run.output;
+    if (run.error !== undefined) change.error = run.error;
+    if (run.cause !== undefined) change.cause = run.cause;
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        this.cloud.logger.warn('execution status listener failed', { error: String(err) });
+      }
+    }
+  }
+}
+
+/** Parses an execution input; AWS answers InvalidExecutionInput with Jackson's message. */
+export function parseInput(input: string): unknown {
+  if (input.length * 3 > MAX_INPUT_BYTES && Buffer.byteLength(input, 'utf8') > MAX_INPUT_BYTES) {
+    // The model limits the length in characters; AWS counts the quota in UTF-8 bytes.
+    throw new AwsError('ValidationException', validationMessage([`Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`]));
+  }
+  if (input.trim() === '') throw new AwsError('InvalidExecutionInput', "Invalid State Machine Execution Input: 'Invalid execution input.'");
+  try {
+    return JSON.parse(input);
+  } catch {
+    const parsed = parseJson(input);
+    const message = parsed.ok ? 'Invalid execution input.' : parsed.message.split('\n at [Source')[0];
+    throw new AwsError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${message}'`);
+  }
+}
+
+function nestedResult(arn: string, stateMachineArn: string, name: string, input: string, run: Execution): NestedExecutionResult {
+  const r: NestedExecutionResult = { executionArn: arn, stateMachineArn, name, status: run.status as NestedExecutionResult['status'], startDate: run.startDate, input };
+  if (run.stopDate) r.stopDate = run.stopDate;
+  if (run.output !== undefined) r.output = run.output;
+  if (run.error !== undefined) r.error = run.error;
+  if (run.cause !== undefined) r.cause = run.cause;
+  return r;
+}

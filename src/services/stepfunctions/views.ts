@@ -1,0 +1,99 @@
+/** The output shapes of Describe* / List* built from store records, as AWS fills them. */
+import type * as T from '../../generated/states.types.js';
+import type { HistoryEvent } from './executor/execution.js';
+import type { ActivityRecord, ExecutionRecord, StateMachineRecord } from './store.js';
+
+export function describeMachine(m: StateMachineRecord): T.DescribeStateMachineOutput {
+  const r = m.revision;
+  const out: T.DescribeStateMachineOutput = {
+    stateMachineArn: m.arn,
+    name: m.name,
+    status: m.status,
+    definition: r.definition,
+    roleArn: r.roleArn,
+    type: m.type,
+    creationDate: m.creationDate,
+    loggingConfiguration: r.logging,
+    tracingConfiguration: r.tracing,
+  };
+  if (r.revisionId !== undefined) out.revisionId = r.revisionId;
+  if (r.encryption) out.encryptionConfiguration = r.encryption;
+  return out;
+}
+
+export function describeMachineForExecution(e: ExecutionRecord): T.DescribeStateMachineForExecutionOutput {
+  const r = e.revision;
+  const out: T.DescribeStateMachineForExecutionOutput = {
+    stateMachineArn: e.machine.arn,
+    name: e.machine.name,
+    definition: r.definition,
+    roleArn: r.roleArn,
+    updateDate: r.updateDate,
+    loggingConfiguration: r.logging,
+    tracingConfiguration: r.tracing,
+  };
+  if (r.revisionId !== undefined) out.revisionId = r.revisionId;
+  if (r.encryption) out.encryptionConfiguration = r.encryption;
+  return out;
+}
+
+export const machineListItem = (m: StateMachineRecord): T.StateMachineListItem => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: m.creationDate });
+
+export function describeExecution(e: ExecutionRecord, metadataOnly: boolean): T.DescribeExecutionOutput {
+  const run = e.run;
+  const out: T.DescribeExecutionOutput = { executionArn: e.arn, stateMachineArn: e.machine.arn, name: e.name, status: run.status, startDate: run.startDate };
+  if (run.stopDate) out.stopDate = run.stopDate;
+  if (!metadataOnly) {
+    out.input = e.input;
+    out.inputDetails = { included: true };
+    if (run.output !== undefined) {
+      out.output = run.output;
+      out.outputDetails = { included: true };
+    }
+  }
+  if (run.error !== undefined) out.error = run.error;
+  if (run.cause !== undefined) out.cause = run.cause;
+  if (e.traceHeader !== undefined) out.traceHeader = e.traceHeader;
+  out.redriveCount = 0;
+  // AWS can redrive failed, timed out and aborted Standard executions (Nimbus does not implement RedriveExecution).
+  if (run.status === 'RUNNING' || run.status === 'SUCCEEDED') {
+    out.redriveStatus = 'NOT_REDRIVABLE';
+    out.redriveStatusReason = `Execution is ${run.status} and cannot be redriven`;
+  } else {
+    out.redriveStatus = 'REDRIVABLE';
+  }
+  return out;
+}
+
+export function executionListItem(e: ExecutionRecord): T.ExecutionListItem {
+  const run = e.run;
+  const out: T.ExecutionListItem = { executionArn: e.arn, stateMachineArn: e.machine.arn, name: e.name, status: run.status, startDate: run.startDate };
+  if (run.stopDate) out.stopDate = run.stopDate;
+  out.redriveCount = 0;
+  return out;
+}
+
+export const activityListItem = (a: ActivityRecord): T.ActivityListItem => ({ activityArn: a.arn, name: a.name, creationDate: a.creationDate });
+
+const DATA_FIELDS = new Set(['input', 'inputDetails', 'output', 'outputDetails']);
+
+/** GetExecutionHistory with includeExecutionData=false: the events without their input and output. */
+export function withoutExecutionData(event: HistoryEvent): HistoryEvent {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (key.endsWith('EventDetails') && value && typeof value === 'object') {
+      const details: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) if (!DATA_FIELDS.has(k)) details[k] = v;
+      out[key] = details;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out as unknown as HistoryEvent;
+}
+
+export function tagList(tags: Map<string, string>): T.Tag[] {
+  const out: T.Tag[] = [];
+  for (const [key, value] of tags) out.push({ key, value });
+  return out;
+}
