@@ -72,6 +72,10 @@ export class Clock {
   /** Moves time forward by `ms` and fires every timer due by then. */
   advance(ms: number): void {
     this.offset += Math.max(0, ms);
+    // The real timer was set for the old offset: drop it so that arm() sets one for the new time.
+    if (this.realTimer) clearTimeout(this.realTimer);
+    this.realTimer = undefined;
+    this.realTimerAt = Infinity;
     this.fireDue();
   }
 

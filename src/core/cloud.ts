@@ -91,7 +91,7 @@ export class Cloud {
     const model = await this.model(service);
     const op = model.operations[operation];
     if (!op) throw new AwsError('UnknownOperationException', `${model.sdkId} has no operation ${operation}`, 400);
-    assertValid(model, op.i, input, validationCode(model));
+    assertValid(model, op.i, input);
     const inst = await this.service(service);
     const handler = inst.handlers[operation];
     if (!handler) throw notImplemented(service, operation);
@@ -106,9 +106,4 @@ export class Cloud {
     }
     this.instances.clear();
   }
-}
-
-/** The error code a service answers for input that breaks the model's constraints. */
-export function validationCode(model: ServiceModel): string {
-  return model.protocol === 'awsQuery' ? 'ValidationError' : 'ValidationException';
 }

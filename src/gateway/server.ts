@@ -1,14 +1,14 @@
 /** The one HTTP server: reads the request, finds the service, runs it through its protocol codec. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Cloud, validationCode } from '../core/cloud.js';
+import { Cloud } from '../core/cloud.js';
 import { AwsError, isAwsError, notImplemented } from '../core/errors.js';
 import { uuid } from '../core/ids.js';
 import { codecFor } from '../protocols/index.js';
 import { toWireError } from '../protocols/errors.js';
 import type { ServiceModel } from '../protocols/model.js';
 import { queryParams } from '../protocols/query.js';
-import { assertValid } from '../protocols/shapes.js';
+import { assertValid, validationCode } from '../protocols/shapes.js';
 import type { Codec, HttpRequest, HttpResponse } from '../protocols/types.js';
 import type { RequestContext } from '../services/types.js';
 import { adminRoute } from './admin.js';
@@ -184,7 +184,10 @@ async function dispatch(
     const decoded = codec.decode(req, model);
     operation = decoded.operation;
     const op = model.operations[operation];
-    assertValid(model, op.i, decoded.input, validationCode(model));
+    // Old SQS query clients (boto2, Java SDK v1) POST to the queue URL instead of sending QueueUrl.
+    if (service === 'sqs' && decoded.input.QueueUrl === undefined && /^\/\d{12}\/[^/]+\/?$/.test(req.path) && op.i && 'QueueUrl' in ((model.shapes[op.i] as { m?: object }).m ?? {}))
+      decoded.input.QueueUrl = `http://${req.host}${req.path.replace(/\/$/, '')}`;
+    assertValid(model, op.i, decoded.input);
     const instance = await cloud.service(service);
     const handler = instance.handlers[operation];
     if (!handler) throw notImplemented(service, operation);
@@ -207,7 +210,8 @@ async function dispatch(
   } catch (err) {
     let awsErr: AwsError;
     if (isAwsError(err)) {
-      awsErr = err.code === 'ValidationException' && model.protocol === 'awsQuery' ? new AwsError('ValidationError', err.message, err.status) : err;
+      // Scalar parse failures are raised as ValidationException; answer each service's own code.
+      awsErr = err.code === 'ValidationException' && err.message.startsWith('Value ') ? new AwsError(validationCode(model, [err.message]), `1 validation error detected: ${err.message}`, err.status) : err;
     } else {
       cloud.logger.error('handler failed', { service, operation, requestId, error: String((err as Error)?.stack ?? err) });
       awsErr = new AwsError('InternalFailure', `Internal error in Nimbus while running ${service}:${operation || '?'}`, 500);

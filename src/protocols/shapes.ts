@@ -219,8 +219,13 @@ const show = (v: unknown): string => {
   return String(v);
 };
 
+export interface ValidateOptions {
+  /** Check enum members (SQS, for one, accepts values outside its modelled enums). */
+  enums?: boolean;
+}
+
 /** Validates a decoded input; returns AWS-style problem strings (empty when valid). */
-export function validate(model: ServiceModel, name: string, value: unknown, where = '', problems: string[] = []): string[] {
+export function validate(model: ServiceModel, name: string, value: unknown, where = '', problems: string[] = [], opts: ValidateOptions = {}): string[] {
   const s = shapeOf(model, name);
   if (value === undefined) return problems;
   switch (s.t) {
@@ -234,35 +239,35 @@ export function validate(model: ServiceModel, name: string, value: unknown, wher
           if (ref.r && !ref.it) problems.push(`Value null at '${path}' failed to satisfy constraint: Member must not be null`);
           continue;
         }
-        validate(model, ref.s, v, path, problems);
+        validate(model, ref.s, v, path, problems, opts);
       }
       return problems;
     }
     case 'union': {
       const keys = Object.keys(value as object);
       if (keys.length !== 1) problems.push(`Value at '${where}' failed to satisfy constraint: Union must have exactly one member set`);
-      else validate(model, (s as StructureShape).m[keys[0]].s, (value as any)[keys[0]], `${where}.${lowerFirst(keys[0])}`, problems);
+      else validate(model, (s as StructureShape).m[keys[0]].s, (value as any)[keys[0]], `${where}.${lowerFirst(keys[0])}`, problems, opts);
       return problems;
     }
     case 'list': {
       const arr = value as unknown[];
       checkLength(s, arr.length, value, where, problems);
-      arr.forEach((v, i) => validate(model, (s as ListShape).m.s, v, `${where}.${i + 1}.member`, problems));
+      arr.forEach((v, i) => validate(model, (s as ListShape).m.s, v, `${where}.${i + 1}.member`, problems, opts));
       return problems;
     }
     case 'map': {
       const entries = Object.entries(value as object);
       checkLength(s, entries.length, value, where, problems);
       for (const [k, v] of entries) {
-        validate(model, (s as MapShape).k.s, k, `${where}.${k}.key`, problems);
-        validate(model, (s as MapShape).v.s, v, `${where}.${k}.value`, problems);
+        validate(model, (s as MapShape).k.s, k, `${where}.${k}.key`, problems, opts);
+        validate(model, (s as MapShape).v.s, v, `${where}.${k}.value`, problems, opts);
       }
       return problems;
     }
     case 'string': {
       const str = value as string;
       checkLength(s, str.length, value, where, problems);
-      if (s.en && !s.en.includes(str))
+      if (s.en && opts.enums !== false && !s.en.includes(str))
         problems.push(`Value '${str}' at '${where}' failed to satisfy constraint: Member must satisfy enum value set: [${s.en.join(', ')}]`);
       if (s.pat) {
         const re = compilePattern(s.pat);
@@ -295,11 +300,20 @@ function checkLength(s: Shape, n: number, value: unknown, where: string, problem
     problems.push(`Value '${show(value)}' at '${where}' failed to satisfy constraint: Member must have length less than or equal to ${max}`);
 }
 
+/** Services that accept values outside their modelled enums (SQS attribute names, for one). */
+const OPEN_ENUM_SERVICES = new Set(['sqs']);
+
+/** The error code a service answers for input that breaks the model's constraints. */
+export function validationCode(model: ServiceModel, problems: string[]): string {
+  if (model.name === 'sqs') return problems[0].includes('must not be null') ? 'MissingParameter' : 'InvalidParameterValue';
+  return model.protocol === 'awsQuery' ? 'ValidationError' : 'ValidationException';
+}
+
 /** Throws the service's validation error when `input` breaks the model's constraints. */
-export function assertValid(model: ServiceModel, shape: string | undefined, input: unknown, errorCode: string): void {
+export function assertValid(model: ServiceModel, shape: string | undefined, input: unknown): void {
   if (!shape) return;
-  const problems = validate(model, shape, input ?? {});
-  if (problems.length) throw new AwsError(errorCode, validationMessage(problems), 400);
+  const problems = validate(model, shape, input ?? {}, '', [], { enums: !OPEN_ENUM_SERVICES.has(model.name) });
+  if (problems.length) throw new AwsError(validationCode(model, problems), validationMessage(problems), 400);
 }
 
 export type { MemberRef };

@@ -14,4 +14,7 @@ export const SERVICE_FACTORIES: Record<string, () => Promise<ServiceFactory>> = 
   secretsmanager: () => import('./secretsmanager/api.js').then((m) => m.createService),
   s3: () => import('./s3/api.js').then((m) => m.createService),
   sts: () => import('./sts/api.js').then((m) => m.createService),
+  sqs: () => import('./sqs/api.js').then((m) => m.createService),
+  events: () => import('./events/api.js').then((m) => m.createService),
+  scheduler: () => import('./scheduler/api.js').then((m) => m.createService),
 };

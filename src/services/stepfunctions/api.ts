@@ -15,6 +15,7 @@ import { ActivityHub } from './executor/activities.js';
 import { registerNestedExecutions } from './executor/nested.js';
 import { TaskTokenTable } from './executor/tokens.js';
 import { IntegrationRegistry } from './integrations/registry.js';
+import { forwardExecutionStatusEvents, registerServiceIntegrations } from './integrations/providers.js';
 import { assertValidName } from './names.js';
 import { ExecutionRunner, type ExecutionStatusListener } from './runner.js';
 import { MemoryStatesStore, type ActivityRecord, type ExecutionRecord, type MachineRevision, type StateMachineRecord } from './store.js';
@@ -45,6 +46,7 @@ export const createService: ServiceFactory = (cloud) => {
   const activities = new ActivityHub(cloud.clock);
   const runner = new ExecutionRunner(cloud, store, integrations, tokens, activities);
   registerNestedExecutions(integrations, runner.nestedHook());
+  registerServiceIntegrations(integrations, cloud);
 
   function machine(ctx: RequestContext, arn: string): StateMachineRecord {
     parseStatesArn(arn, ['stateMachine']);
@@ -333,6 +335,7 @@ export const createService: ServiceFactory = (cloud) => {
       },
     },
   };
+  forwardExecutionStatusEvents(service, cloud);
   return service;
 };
 
