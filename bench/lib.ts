@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-export const NIMBUS_CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+export const NIMBUS_CLI = fileURLToPath(new URL('../dist/bin/nimbus.mjs', import.meta.url));
 
 export async function freePort(): Promise<number> {
   const srv = createServer();

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from './core/paths.js';
 
 let cached: string | undefined;
 
@@ -6,7 +8,7 @@ let cached: string | undefined;
 export function version(): string {
   if (cached) return cached;
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
     cached = pkg.version;
   } catch {
     cached = '0.0.0';

@@ -1,4 +1,4 @@
-/** The `nimbus` command (dist/cli/main.js, built by `npm test`) and the AWS CLI pointed at it. */
+/** The `nimbus` command (dist/bin/nimbus.mjs, built by `npm test`) and the AWS CLI pointed at it. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/bin/nimbus.mjs', import.meta.url));
 
 function startCli(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; endpoint: string; stdout: () => string }> {
   return new Promise((resolve, reject) => {

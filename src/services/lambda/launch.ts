@@ -5,11 +5,11 @@
  */
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../core/paths.js';
 import type { FunctionRecord, VersionRecord } from './store.js';
 
-/** Our bootstraps live in the top-level runtime/ folder (three levels up from src/ and dist/ alike). */
-const RUNTIME_DIR = fileURLToPath(new URL('../../../runtime/', import.meta.url));
+/** Our bootstraps live in the package's top-level runtime/ folder. */
+const RUNTIME_DIR = join(packageRoot(), 'runtime') + '/';
 
 export interface Launch {
   command: string;
