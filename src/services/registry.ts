@@ -12,6 +12,7 @@ export const SERVICE_FACTORIES: Record<string, () => Promise<ServiceFactory>> = 
   lambda: () => import('./lambda/api.js').then((m) => m.createService),
   sns: () => import('./sns/api.js').then((m) => m.createService),
   secretsmanager: () => import('./secretsmanager/api.js').then((m) => m.createService),
+  cloudtrail: () => import('./cloudtrail/api.js').then((m) => m.createService),
   s3: () => import('./s3/api.js').then((m) => m.createService),
   sts: () => import('./sts/api.js').then((m) => m.createService),
   sqs: () => import('./sqs/api.js').then((m) => m.createService),
