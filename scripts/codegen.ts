@@ -107,6 +107,7 @@ function generate(file: string): { name: string; model: ServiceModel; types: str
     if (tr['smithy.api#pattern']) s.pat = tr['smithy.api#pattern'];
     if (tr['smithy.api#enum']) s.en = tr['smithy.api#enum'].map((e: any) => e.value);
     if (tr['smithy.api#timestampFormat']) s.ts = tr['smithy.api#timestampFormat'];
+    if ('smithy.api#sensitive' in tr) s.sen = 1;
   };
 
   function visit(id: string): string {

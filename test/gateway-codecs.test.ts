@@ -167,3 +167,26 @@ test('two instances in one process are separate servers with separate clocks and
     await other.stop();
   }
 });
+
+test('validation errors never echo sensitive values (AWS omits them)', async () => {
+  const secret = 's3cr3t-'.repeat(10_000);
+  const res = await rawRequest(n.endpoint, '/', {
+    headers: { 'x-amz-target': 'secretsmanager.CreateSecret', 'content-type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify({ Name: 'big', SecretString: secret, ClientRequestToken: 'a'.repeat(40) }),
+  });
+  assert.equal(res.status, 400);
+  const body = JSON.parse(res.text);
+  assert.equal(body.__type, 'ValidationException');
+  assert.equal(body.message, "1 validation error detected: Value at 'secretString' failed to satisfy constraint: Member must have length less than or equal to 65536");
+  assert.ok(!res.text.includes('s3cr3t'));
+});
+
+test('fully qualified X-Amz-Target (as botocore sends for CloudTrail) is accepted', async () => {
+  const res = await rawRequest(n.endpoint, '/', {
+    headers: { 'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents', 'content-type': 'application/x-amz-json-1.1' },
+    body: '{}',
+  });
+  assert.equal(res.status, 200);
+  const events = JSON.parse(res.text).Events as { EventName: string }[];
+  assert.ok(events.some((e) => e.EventName === 'ListSecrets'), 'the earlier ListSecrets call is in the audit trail');
+});

@@ -66,8 +66,8 @@ function regionFromHost(host: string): string | undefined {
 export function serviceFromRequest(req: HttpRequest, known: (name: string) => boolean, formParams?: () => URLSearchParams): string | undefined {
   const target = req.headers['x-amz-target'];
   if (target) {
-    const prefix = target.slice(0, target.lastIndexOf('.'));
-    const svc = TARGET_PREFIXES[prefix];
+    const parts = target.split('.');
+    const svc = TARGET_PREFIXES[parts[parts.length - 2] ?? ''];
     if (svc) return svc;
   }
   const first = req.host.split('.')[0].toLowerCase();

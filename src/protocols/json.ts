@@ -23,7 +23,9 @@ export class JsonCodec implements Codec {
     const operation = dot >= 0 ? target.slice(dot + 1) : '';
     if (req.method !== 'POST') throw new AwsError('UnknownOperationException', `Unsupported HTTP method ${req.method}`, 404);
     const op = model.operations[operation];
-    if (!operation || !op || (dot >= 0 && target.slice(0, dot) !== model.target))
+    // botocore sends some targets fully qualified (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents`).
+    const prefix = dot >= 0 ? target.slice(0, dot) : '';
+    if (!operation || !op || (prefix !== model.target && !prefix.endsWith(`.${model.target}`)))
       throw new AwsError('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header', 400);
     const body = parseJsonBody(req.body);
     if (body === null || typeof body !== 'object' || Array.isArray(body))

@@ -57,6 +57,8 @@ export interface Constraints {
   en?: string[];
   /** Timestamp format. */
   ts?: string;
+  /** Sensitive: the value never appears in error messages. */
+  sen?: 1;
 }
 
 export interface StructureShape extends Constraints {

@@ -268,11 +268,11 @@ export function validate(model: ServiceModel, name: string, value: unknown, wher
       const str = value as string;
       checkLength(s, str.length, value, where, problems);
       if (s.en && opts.enums !== false && !s.en.includes(str))
-        problems.push(`Value '${str}' at '${where}' failed to satisfy constraint: Member must satisfy enum value set: [${s.en.join(', ')}]`);
+        problems.push(`${valueAt(s, str, where)} failed to satisfy constraint: Member must satisfy enum value set: [${s.en.join(', ')}]`);
       if (s.pat) {
         const re = compilePattern(s.pat);
         if (re && !re.test(str))
-          problems.push(`Value '${str}' at '${where}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${s.pat}`);
+          problems.push(`${valueAt(s, str, where)} failed to satisfy constraint: Member must satisfy regular expression pattern: ${s.pat}`);
       }
       return problems;
     }
@@ -283,9 +283,9 @@ export function validate(model: ServiceModel, name: string, value: unknown, wher
       if (s.rng && typeof value === 'number') {
         const [min, max] = s.rng;
         if (min !== null && value < min)
-          problems.push(`Value '${value}' at '${where}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
+          problems.push(`${valueAt(s, value, where)} failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
         if (max !== null && value > max)
-          problems.push(`Value '${value}' at '${where}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+          problems.push(`${valueAt(s, value, where)} failed to satisfy constraint: Member must have value less than or equal to ${max}`);
       }
       return problems;
   }
@@ -295,9 +295,14 @@ function checkLength(s: Shape, n: number, value: unknown, where: string, problem
   if (!s.len) return;
   const [min, max] = s.len;
   if (min !== null && n < min)
-    problems.push(`Value '${show(value)}' at '${where}' failed to satisfy constraint: Member must have length greater than or equal to ${min}`);
+    problems.push(`${valueAt(s, value, where)} failed to satisfy constraint: Member must have length greater than or equal to ${min}`);
   if (max !== null && n > max)
-    problems.push(`Value '${show(value)}' at '${where}' failed to satisfy constraint: Member must have length less than or equal to ${max}`);
+    problems.push(`${valueAt(s, value, where)} failed to satisfy constraint: Member must have length less than or equal to ${max}`);
+}
+
+/** `Value '...' at 'path'`, or AWS's form without the value for sensitive members. */
+function valueAt(s: Shape, value: unknown, where: string): string {
+  return s.sen ? `Value at '${where}'` : `Value '${show(value)}' at '${where}'`;
 }
 
 /** Services that accept values outside their modelled enums (SQS attribute names, for one). */
