@@ -14,22 +14,16 @@
  *
  *   npx tsx bench/events.ts [--events 200000] [--http-events 5000] [--concurrency 16]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { EventBridgeClient, ListEventBusesCommand, PutEventsCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { startNimbus } from '../src/index.js';
 import type { EventsService } from '../src/services/events/api.js';
 import type { PutEventsRequestEntry } from '../src/generated/events.types.js';
 import { compilePattern } from '../src/core/patterns/index.js';
-import { freePort, spawnMoto, stop, table } from './lib.js';
+import { arg, startPeers, stop, table, withClient } from './lib.js';
 
 const SOURCES = 20;
 const scope = { account: '000000000000', region: 'us-east-1' };
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 /** Rule i's pattern. `indexed` rules pin an exact source; the others use prefix / $or / detail-type only. */
 function pattern(i: number, mix: 'typical' | 'no-exact-source'): object {
@@ -109,21 +103,6 @@ function client(endpoint: string): EventBridgeClient {
   return new EventBridgeClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
 }
 
-async function untilServing(name: string, child: ChildProcess, endpoint: string, limitMs = 60_000): Promise<void> {
-  const eb = client(endpoint);
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited before it answered`);
-    try {
-      await eb.send(new ListEventBusesCommand({}));
-      eb.destroy();
-      return;
-    } catch {
-      if (Date.now() - started > limitMs) throw new Error(`${name} did not answer on ${endpoint} within ${limitMs / 1000} s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 /** 100 rules through the SDK, then `events` events as PutEvents batches of 10 from `concurrency` callers. */
 async function overHttp(endpoint: string, events: number, concurrency: number): Promise<number> {
@@ -170,16 +149,8 @@ async function main(): Promise<void> {
   console.log(`\nEventBridge routing in process: PutEvents batches of 10 on one bus (target >= 50,000 events/s with 100 rules)\n`);
   console.log(table(rows));
 
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const nimbusPort = await freePort();
-  const nimbus = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--port', String(nimbusPort), '--log-level', 'error'], { cwd: root, stdio: 'ignore' });
-  const motoPort = await freePort();
-  const moto = spawnMoto(motoPort);
+  const { nimbus, moto, nimbusEndpoint, motoEndpoint } = await startPeers((endpoint) => withClient(client(endpoint), (c) => c.send(new ListEventBusesCommand({}))));
   try {
-    const nimbusEndpoint = `http://127.0.0.1:${nimbusPort}`;
-    const motoEndpoint = `http://127.0.0.1:${motoPort}`;
-    await untilServing('Nimbus', nimbus, nimbusEndpoint);
-    await untilServing('moto_server', moto, motoEndpoint);
     const n = await overHttp(nimbusEndpoint, httpEvents, concurrency);
     process.stderr.write('over HTTP: Nimbus done\n');
     const m = await overHttp(motoEndpoint, httpEvents, concurrency);

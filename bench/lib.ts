@@ -92,3 +92,60 @@ export function table(rows: (string | number)[][]): string {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `--name N` from the command line, else `fallback`. */
+export function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** Waits until `probe` (one SDK call) succeeds against a server child process. */
+export async function untilServing(name: string, child: ChildProcess, probe: () => Promise<unknown>, limitMs = 60_000): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited before it answered`);
+    try {
+      await probe();
+      return;
+    } catch {
+      if (Date.now() - started > limitMs) throw new Error(`${name} did not answer within ${limitMs / 1000} s`);
+      await sleep(100);
+    }
+  }
+}
+
+export interface Peers {
+  nimbus: ChildProcess;
+  moto: ChildProcess;
+  nimbusEndpoint: string;
+  motoEndpoint: string;
+}
+
+/**
+ * Starts Nimbus (the built CLI) and moto_server on free ports and waits until `probe(endpoint)`
+ * answers on both; stops both if either fails to come up.
+ */
+export async function startPeers(probe: (endpoint: string) => Promise<unknown>): Promise<Peers> {
+  const nimbusPort = await freePort();
+  const nimbus = spawn(process.execPath, [NIMBUS_CLI, '--port', String(nimbusPort), '--log-level', 'error'], { stdio: 'ignore' });
+  const motoPort = await freePort();
+  const moto = spawnMoto(motoPort);
+  const peers = { nimbus, moto, nimbusEndpoint: `http://127.0.0.1:${nimbusPort}`, motoEndpoint: `http://127.0.0.1:${motoPort}` };
+  try {
+    await untilServing('Nimbus', nimbus, () => probe(peers.nimbusEndpoint));
+    await untilServing('moto_server', moto, () => probe(peers.motoEndpoint));
+  } catch (err) {
+    await Promise.all([stop(nimbus), stop(moto)]);
+    throw err;
+  }
+  return peers;
+}
+
+/** Runs `fn` with an SDK client and destroys the client afterwards. */
+export async function withClient<C extends { destroy(): void }, R>(client: C, fn: (c: C) => Promise<R>): Promise<R> {
+  try {
+    return await fn(client);
+  } finally {
+    client.destroy();
+  }
+}

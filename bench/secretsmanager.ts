@@ -8,11 +8,9 @@
  *   npx tsx bench/secretsmanager.ts [--requests 5000] [--concurrency 16] [--workers 1] [--rounds 5]
  *   npm run bench -- secretsmanager [options]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import { CreateSecretCommand, GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { freePort, median, spawnMoto, stop, table } from './lib.js';
+import { arg, median, startPeers, stop, table, withClient } from './lib.js';
 
 const SECRET = 'bench/db-password';
 const WARMUP = 1000;
@@ -52,20 +50,6 @@ async function clientThread(): Promise<void> {
   }
 }
 
-async function untilServing(name: string, child: ChildProcess, endpoint: string, limitMs = 60_000): Promise<void> {
-  const sm = client(endpoint);
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited before it answered`);
-    try {
-      await sm.send(new ListSecretsCommand({}));
-      return;
-    } catch {
-      if (Date.now() - started > limitMs) throw new Error(`${name} did not answer on ${endpoint} within ${limitMs / 1000} s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 /** SDK client threads aimed at one server, created and warmed up once, then driven round by round. */
 class Clients {
@@ -110,28 +94,15 @@ class Clients {
   }
 }
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 async function main(): Promise<void> {
   const requests = arg('requests', 5000);
   const concurrency = arg('concurrency', 16);
   const workers = arg('workers', 1);
   const rounds = arg('rounds', 5);
-  const root = fileURLToPath(new URL('..', import.meta.url));
-
-  const nimbusPort = await freePort();
-  const nimbus = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--port', String(nimbusPort), '--log-level', 'error'], { cwd: root, stdio: 'ignore' });
-  const motoPort = await freePort();
-  const moto = spawnMoto(motoPort);
+  const { nimbus, moto, nimbusEndpoint, motoEndpoint } = await startPeers((endpoint) => withClient(client(endpoint), (c) => c.send(new ListSecretsCommand({}))));
   const pools: Clients[] = [];
   try {
-    const nimbusEndpoint = `http://127.0.0.1:${nimbusPort}`;
-    const motoEndpoint = `http://127.0.0.1:${motoPort}`;
-    await untilServing('Nimbus', nimbus, nimbusEndpoint);
-    await untilServing('moto_server', moto, motoEndpoint);
     const nimbusClients = await Clients.start('Nimbus', nimbusEndpoint, concurrency, workers);
     pools.push(nimbusClients);
     const motoClients = await Clients.start('moto_server', motoEndpoint, concurrency, workers);

@@ -5,11 +5,9 @@
  *
  *   npx tsx bench/sns.ts [--messages 500] [--concurrency 16]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { CreateTopicCommand, ListTopicsCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { freePort, spawnMoto, stop, table } from './lib.js';
+import { arg, startPeers, stop, table, withClient } from './lib.js';
 
 const QUEUES = 10;
 const DELIVERY_LIMIT_MS = 120_000;
@@ -26,24 +24,6 @@ function config(endpoint: string) {
   return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
 }
 
-async function untilServing(name: string, child: ChildProcess, endpoint: string, limitMs = 60_000): Promise<void> {
-  const sns = new SNSClient(config(endpoint));
-  const started = Date.now();
-  try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`${name} exited before it answered`);
-      try {
-        await sns.send(new ListTopicsCommand({}));
-        return;
-      } catch {
-        if (Date.now() - started > limitMs) throw new Error(`${name} did not answer on ${endpoint} within ${limitMs / 1000} s`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-  } finally {
-    sns.destroy();
-  }
-}
 
 async function publishAll(sns: SNSClient, topicArn: string, count: number, concurrency: number, prefix: string): Promise<void> {
   let next = 0;
@@ -99,24 +79,12 @@ async function waitForCount(sqs: SQSClient, urls: string[], expected: number, na
   }
 }
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 async function main(): Promise<void> {
   const messages = arg('messages', 500);
   const concurrency = arg('concurrency', 16);
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const nimbusPort = await freePort();
-  const nimbus = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--port', String(nimbusPort), '--log-level', 'error'], { cwd: root, stdio: 'ignore' });
-  const motoPort = await freePort();
-  const moto = spawnMoto(motoPort);
+  const { nimbus, moto, nimbusEndpoint, motoEndpoint } = await startPeers((endpoint) => withClient(new SNSClient(config(endpoint)), (c) => c.send(new ListTopicsCommand({}))));
   try {
-    const nimbusEndpoint = `http://127.0.0.1:${nimbusPort}`;
-    const motoEndpoint = `http://127.0.0.1:${motoPort}`;
-    await untilServing('Nimbus', nimbus, nimbusEndpoint);
-    await untilServing('moto_server', moto, motoEndpoint);
     const n = await measure('Nimbus', nimbusEndpoint, messages, concurrency);
     process.stderr.write('Nimbus: done\n');
     const m = await measure('moto_server', motoEndpoint, messages, concurrency);

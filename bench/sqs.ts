@@ -9,7 +9,7 @@
  *   npx tsx bench/sqs.ts [--messages 10000] [--processes 2]
  *   npm run bench -- sqs [options]
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -22,7 +22,7 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { freePort, spawnMoto, stop, table } from './lib.js';
+import { arg, startPeers, stop, table, withClient } from './lib.js';
 
 const BATCH = 10;
 const WARMUP_BATCHES = 30;
@@ -87,21 +87,6 @@ async function clientProcess(): Promise<void> {
   process.disconnect();
 }
 
-async function untilServing(name: string, child: ChildProcess, endpoint: string, limitMs = 60_000): Promise<void> {
-  const sqs = client(endpoint);
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited before it answered`);
-    try {
-      await sqs.send(new ListQueuesCommand({}));
-      sqs.destroy();
-      return;
-    } catch {
-      if (Date.now() - started > limitMs) throw new Error(`${name} did not answer on ${endpoint} within ${limitMs / 1000} s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 interface Figure {
   seconds: number;
@@ -195,25 +180,13 @@ async function measure(name: string, endpoint: string, server: ChildProcess, mes
   }
 }
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 async function main(): Promise<void> {
   const messages = arg('messages', 10_000);
   const processes = arg('processes', 2);
-  const root = fileURLToPath(new URL('..', import.meta.url));
 
-  const nimbusPort = await freePort();
-  const nimbus = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--port', String(nimbusPort), '--log-level', 'error'], { cwd: root, stdio: 'ignore' });
-  const motoPort = await freePort();
-  const moto = spawnMoto(motoPort);
+  const { nimbus, moto, nimbusEndpoint, motoEndpoint } = await startPeers((endpoint) => withClient(client(endpoint), (c) => c.send(new ListQueuesCommand({}))));
   try {
-    const nimbusEndpoint = `http://127.0.0.1:${nimbusPort}`;
-    const motoEndpoint = `http://127.0.0.1:${motoPort}`;
-    await untilServing('Nimbus', nimbus, nimbusEndpoint);
-    await untilServing('moto_server', moto, motoEndpoint);
     const rows: (string | number)[][] = [['server', 'clients', 'seconds', 'msgs/s', 'server CPU µs/msg', 'SDK CPU µs/msg']];
     const figures: Record<string, Figure> = {};
     for (const clients of [1, 8]) {
