@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Cloud } from '../core/cloud.js';
 import { AwsError, isAwsError, notImplemented } from '../core/errors.js';
+import { readBodyLimited } from '../core/http.js';
 import { uuid } from '../core/ids.js';
 import { codecFor } from '../protocols/index.js';
 import { toWireError } from '../protocols/errors.js';
@@ -72,30 +73,6 @@ function corsHeaders(req: IncomingMessage): Record<string, string> {
   };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) return Promise.resolve('too-large');
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      if (over) return;
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        over = true;
-        chunks.length = 0;
-        resolve('too-large');
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (!over) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-  });
-}
 
 function genericError(code: string, message: string, status: number, requestId: string, form: boolean): HttpResponse {
   if (form)
@@ -124,18 +101,15 @@ async function handle(cloud: Cloud, req: IncomingMessage, res: ServerResponse): 
   const host = req.headers.host ?? 'localhost';
   const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 
-  const admin = adminRoute(cloud, req.method ?? 'GET', url.pathname);
-  if (admin) {
-    const body = await readBody(req);
-    send(res, await admin(body === 'too-large' ? Buffer.alloc(0) : body));
-    return;
-  }
-
-  const body = await readBody(req);
-  if (body === 'too-large') {
+  const body = await readBodyLimited(req, MAX_BODY_BYTES);
+  if (body === undefined) {
     res.setHeader('connection', 'close');
     send(res, genericError('RequestEntityTooLarge', `Request body is larger than ${MAX_BODY_BYTES} bytes`, 413, requestId, isForm));
-    req.resume();
+    return;
+  }
+  const admin = adminRoute(cloud, req.method ?? 'GET', url.pathname);
+  if (admin) {
+    send(res, await admin(body));
     return;
   }
 

@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBodyLimited } from '../../core/http.js';
 
 /** Largest response or error payload a function may return (AWS's 6 MB synchronous limit). */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
@@ -96,7 +97,7 @@ export class RuntimeApi {
       return reply(res, 405, { errorType: 'InvalidRequest', errorMessage: `${req.method} ${path} is not part of the Runtime API` });
     }
     const errorType = header(req, 'lambda-runtime-function-error-type');
-    readLimited(req, (body) => {
+    readBodyLimited(req, MAX_RESPONSE_BYTES).catch(() => Buffer.alloc(0)).then((body) => {
       if (rest === 'init/error') {
         client.initError(body ?? Buffer.alloc(0), errorType);
         return reply(res, 202, { status: 'OK' });
@@ -120,22 +121,6 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Reads a body; `undefined` when it exceeds MAX_RESPONSE_BYTES. */
-function readLimited(req: IncomingMessage, done: (body: Buffer | undefined) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let over = false;
-  req.on('data', (c: Buffer) => {
-    if (over) return;
-    size += c.length;
-    if (size > MAX_RESPONSE_BYTES) {
-      over = true;
-      chunks.length = 0;
-    } else chunks.push(c);
-  });
-  req.on('end', () => done(over ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-  req.on('error', () => done(Buffer.alloc(0)));
-}
 
 function reply(res: ServerResponse, status: number, body: object): void {
   const text = JSON.stringify(body);
