@@ -6,6 +6,7 @@
  * fails it with `Lambda.<Exception>`.
  */
 import type { Cloud } from '../../core/cloud.js';
+import { sdkMetadata } from '../stepfunctions/integrations/sdk-metadata.js';
 import { isAwsError } from '../../core/errors.js';
 import { StatesError } from '../stepfunctions/asl/errors.js';
 import { serviceError, type IntegrationRegistry, type TaskRequest } from '../stepfunctions/integrations/registry.js';
@@ -60,12 +61,7 @@ function sdkShape(result: InvokeResult): Record<string, unknown> {
   const out: Record<string, unknown> = {
     ExecutedVersion: result.executedVersion,
     Payload: parsePayload(result.payload),
-    SdkHttpMetadata: {
-      AllHttpHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-      HttpHeaders: headers,
-      HttpStatusCode: result.statusCode,
-    },
-    SdkResponseMetadata: { RequestId: result.requestId },
+    ...sdkMetadata(result.requestId, headers, result.statusCode),
     StatusCode: result.statusCode,
   };
   if (result.logTail) out.LogResult = result.logTail;

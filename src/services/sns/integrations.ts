@@ -9,6 +9,7 @@ import { toWireError } from '../../protocols/errors.js';
 import { codecFor } from '../../protocols/index.js';
 import { type IntegrationRegistry, serviceError, type TaskRequest } from '../stepfunctions/integrations/registry.js';
 import { StatesError } from '../stepfunctions/asl/errors.js';
+import { sdkMetadata } from '../stepfunctions/integrations/sdk-metadata.js';
 
 const SNS = { errorPrefix: 'SNS', serviceName: 'AmazonSNS' };
 
@@ -34,15 +35,7 @@ async function publish(cloud: Cloud, req: TaskRequest): Promise<unknown> {
   const date = new Date(cloud.clock.now()).toUTCString();
   // The Content-Length of the query response SNS would have sent.
   const length = String(Buffer.byteLength(codecFor('awsQuery').encode(model, 'Publish', result, requestId).body));
-  return {
-    ...result,
-    SdkHttpMetadata: {
-      AllHttpHeaders: { 'x-amzn-RequestId': [requestId], 'Content-Length': [length], Date: [date], 'Content-Type': ['text/xml'] },
-      HttpHeaders: { 'Content-Length': length, 'Content-Type': 'text/xml', Date: date, 'x-amzn-RequestId': requestId },
-      HttpStatusCode: 200,
-    },
-    SdkResponseMetadata: { RequestId: requestId },
-  };
+  return { ...result, ...sdkMetadata(requestId, { 'Content-Length': length, 'Content-Type': 'text/xml', Date: date, 'x-amzn-RequestId': requestId }) };
 }
 
 /** Task parameters -> Publish input: a JSON Message is sent as its JSON text, binary values as bytes. */

@@ -9,12 +9,15 @@ import { IntegrationRegistry, type Integration, type ParsedResource, type TaskRe
 
 type Register = (registry: IntegrationRegistry, cloud: Cloud) => unknown;
 
-/** resourceType (as parsed from the Resource ARN) -> loader of the service's register function. */
+/** resourceType (as parsed from the Resource ARN; `aws-sdk` for every `aws-sdk:<service>`) -> loader of the service's register function. */
 const PROVIDERS: Record<string, () => Promise<Register>> = {
   lambda: () => import('../../lambda/stepfunctions.js').then((m) => m.registerLambdaIntegrations),
+  sqs: () => import('../../sqs/integrations.js').then((m) => m.registerSqsIntegrations),
   sns: () => import('../../sns/integrations.js').then((m) => m.registerSnsIntegrations),
   events: () => import('../../events/aws-events.js').then((m) => m.registerEventsIntegration),
 };
+
+const providerOf = (resourceType: string): string => (resourceType.startsWith('aws-sdk:') ? 'aws-sdk' : resourceType);
 
 type StatusChange = Parameters<Parameters<ExecutionStatusSource['onExecutionStatusChange']>[0]>[0];
 
@@ -49,7 +52,7 @@ export function registerServiceIntegrations(registry: IntegrationRegistry, cloud
     return p;
   };
   const resolved = async (req: TaskRequest) => {
-    const own = await providerRegistry(req.parsed.resourceType);
+    const own = await providerRegistry(providerOf(req.parsed.resourceType));
     const hit = own.resolve(req.parsed);
     if (!hit) throw new Error(`no integration for ${req.resource}`);
     return hit.integration;
@@ -64,5 +67,5 @@ export function registerServiceIntegrations(registry: IntegrationRegistry, cloud
       return integration.waitForJob(req, submitted);
     },
   };
-  registry.register((r: ParsedResource) => r.resourceType in PROVIDERS, lazy);
+  registry.register((r: ParsedResource) => providerOf(r.resourceType) in PROVIDERS, lazy);
 }
