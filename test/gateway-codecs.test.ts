@@ -151,6 +151,7 @@ test('health endpoints: Nimbus shape and LocalStack shape', async () => {
   assert.equal(ls.services.sqs === 'available' || ls.services.sqs === 'running', true);
   const missing = await fetch(n.endpoint + '/_nimbus/nope');
   assert.equal(missing.status, 404);
+  assert.match(missing.headers.get('x-amzn-requestid') ?? '', /^[0-9a-f-]{36}$/, 'admin answers carry a request id too');
 });
 
 test('two instances in one process are separate servers with separate clocks and services', async () => {

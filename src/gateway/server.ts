@@ -92,6 +92,8 @@ async function handle(cloud: Cloud, req: IncomingMessage, res: ServerResponse): 
   const requestId = uuid();
   const cors = corsHeaders(req);
   for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
+  // Every answer carries a request id; codecs set it too, with the same value.
+  res.setHeader('x-amzn-requestid', requestId);
   if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
     res.writeHead(200, { 'content-length': '0' });
     res.end();
