@@ -9,6 +9,8 @@ export interface NimbusOptions {
   logLevel?: LogLevel;
   /** Multiplier for Step Functions Wait states and retry intervals; 0 runs them instantly (NIMBUS_SFN_WAIT_SCALE). */
   sfnWaitScale?: number;
+  /** Step Functions Local mock configuration file for `<state machine ARN>#<test case>` executions (NIMBUS_SFN_MOCK_CONFIG, or SFN_MOCK_CONFIG). */
+  sfnMockConfig?: string;
 }
 
 export interface NimbusConfig {
@@ -16,6 +18,7 @@ export interface NimbusConfig {
   port: number;
   logLevel: LogLevel;
   sfnWaitScale: number;
+  sfnMockConfig?: string;
 }
 
 export class ConfigError extends Error {}
@@ -39,5 +42,6 @@ export function resolveConfig(opts: NimbusOptions = {}, env: NodeJS.ProcessEnv =
     port,
     logLevel: opts.logLevel ?? (envLevel as LogLevel | undefined) ?? defaultLogLevel,
     sfnWaitScale: opts.sfnWaitScale ?? envNumber('NIMBUS_SFN_WAIT_SCALE', env) ?? 1,
+    sfnMockConfig: opts.sfnMockConfig ?? (env.NIMBUS_SFN_MOCK_CONFIG || env.SFN_MOCK_CONFIG || undefined),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Step Functions: state machines (Standard and Express), executions with AWS's history events,
- * activities, task callbacks, tags, definition validation, nested executions. Versions, aliases,
- * map runs, RedriveExecution and TestState are not implemented (the gateway answers 501).
+ * activities, task callbacks, tags, definition validation, nested executions, versions and aliases
+ * (versions.ts). Map runs, RedriveExecution and TestState are not implemented (the gateway answers 501).
  */
 import { AwsError } from '../../core/errors.js';
 import { parseArn, uuid } from '../../core/ids.js';
@@ -10,15 +10,17 @@ import type * as T from '../../generated/states.types.js';
 import type { ServiceFactory } from '../registry.js';
 import type { RequestContext, ServiceInstance } from '../types.js';
 import { invalidDefinitionMessage, validateDefinition } from './asl/validate.js';
-import { activityArn, invalidArn, parseStatesArn, stateMachineArn } from './arns.js';
+import { activityArn, invalidArn, isVersionQualifier, labeledArnNotSupported, parseStatesArn, splitMachineArn, stateMachineArn } from './arns.js';
 import { ActivityHub } from './executor/activities.js';
 import { registerNestedExecutions } from './executor/nested.js';
 import { TaskTokenTable } from './executor/tokens.js';
 import { IntegrationRegistry } from './integrations/registry.js';
 import { forwardExecutionStatusEvents, registerServiceIntegrations } from './integrations/providers.js';
 import { assertValidName } from './names.js';
+import { MockConfigSource } from './mocks.js';
 import { ExecutionRunner, type ExecutionStatusListener } from './runner.js';
 import { MemoryStatesStore, type ActivityRecord, type ExecutionRecord, type MachineRevision, type StateMachineRecord } from './store.js';
+import { publishVersion, versionHandlers } from './versions.js';
 import * as views from './views.js';
 
 export type { ExecutionStatusChange, ExecutionStatusListener } from './runner.js';
@@ -44,12 +46,13 @@ export const createService: ServiceFactory = (cloud) => {
   const integrations = new IntegrationRegistry();
   const tokens = new TaskTokenTable();
   const activities = new ActivityHub(cloud.clock);
-  const runner = new ExecutionRunner(cloud, store, integrations, tokens, activities);
+  const runner = new ExecutionRunner(cloud, store, integrations, tokens, activities, new MockConfigSource(cloud.config.sfnMockConfig, cloud.logger));
   registerNestedExecutions(integrations, runner.nestedHook());
   registerServiceIntegrations(integrations, cloud);
 
+  /** A machine named by its own ARN (APIs that refuse version and alias ARNs). */
   function machine(ctx: RequestContext, arn: string): StateMachineRecord {
-    parseStatesArn(arn, ['stateMachine']);
+    if (splitMachineArn(arn).qualifier !== undefined) throw labeledArnNotSupported();
     const m = store.machine(ctx.account, ctx.region, arn);
     if (!m) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return m;
@@ -108,10 +111,12 @@ export const createService: ServiceFactory = (cloud) => {
     onExecutionStatusChange: (listener) => runner.onStatusChange(listener),
 
     handlers: {
+      ...versionHandlers(store),
+
       // --- state machines -------------------------------------------------------------------
 
       CreateStateMachine(ctx, input: T.CreateStateMachineInput): T.CreateStateMachineOutput {
-        if (input.publish) throw unsupported('publishing state machine versions');
+        assertVersionDescription(input.publish, input.versionDescription);
         assertValidName(input.name);
         assertArn(input.roleArn);
         const type = input.type ?? 'STANDARD';
@@ -131,7 +136,7 @@ export const createService: ServiceFactory = (cloud) => {
             sameJson(r.tracing, tracing) &&
             sameJson(r.encryption, input.encryptionConfiguration);
           if (!same) throw new AwsError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
-          return { stateMachineArn: arn, creationDate: existing.creationDate };
+          return withVersion({ stateMachineArn: arn, creationDate: existing.creationDate }, existing, new Date(ctx.now()), input.publish, input.versionDescription);
         }
         const now = new Date(ctx.now());
         const revision: MachineRevision = { definition: input.definition, parsed, roleArn: input.roleArn, logging, tracing, updateDate: now };
@@ -148,18 +153,27 @@ export const createService: ServiceFactory = (cloud) => {
           running: 0,
           executions: [],
           tags: new Map(),
+          versions: new Map(),
+          lastVersion: 0,
+          aliases: new Map(),
         };
         addTags(m.tags, input.tags, arn);
+        const out = withVersion({ stateMachineArn: arn, creationDate: now }, m, now, input.publish, input.versionDescription);
         store.putMachine(m);
-        return { stateMachineArn: arn, creationDate: now };
+        return out;
       },
 
       DescribeStateMachine(ctx, input: T.DescribeStateMachineInput): T.DescribeStateMachineOutput {
-        return views.describeMachine(machine(ctx, input.stateMachineArn));
+        const { machineArn, qualifier } = splitMachineArn(input.stateMachineArn);
+        if (qualifier === undefined) return views.describeMachine(machine(ctx, machineArn));
+        // A version ARN describes that version; an alias is described by DescribeStateMachineAlias.
+        const v = isVersionQualifier(qualifier) ? store.machine(ctx.account, ctx.region, machineArn)?.versions.get(Number(qualifier)) : undefined;
+        if (!v) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${input.stateMachineArn}'`);
+        return views.describeVersion(v);
       },
 
       UpdateStateMachine(ctx, input: T.UpdateStateMachineInput): T.UpdateStateMachineOutput {
-        if (input.publish) throw unsupported('publishing state machine versions');
+        assertVersionDescription(input.publish, input.versionDescription);
         const m = machine(ctx, input.stateMachineArn);
         const { definition, roleArn, loggingConfiguration, tracingConfiguration, encryptionConfiguration } = input;
         if (definition === undefined && roleArn === undefined && !loggingConfiguration && !tracingConfiguration && !encryptionConfiguration) {
@@ -184,14 +198,17 @@ export const createService: ServiceFactory = (cloud) => {
           !sameJson(next.logging, old.logging) ||
           !sameJson(next.tracing, old.tracing) ||
           !sameJson(next.encryption, old.encryption);
-        if (!changed) return withRevision({ updateDate: next.updateDate }, old.revisionId);
-        next.revisionId = uuid();
-        m.revision = next;
-        return withRevision({ updateDate: next.updateDate }, next.revisionId);
+        if (changed) {
+          next.revisionId = uuid();
+          m.revision = next;
+        }
+        const out = withRevision({ updateDate: next.updateDate }, m.revision.revisionId);
+        if (input.publish) out.stateMachineVersionArn = publishVersion(m, next.updateDate, input.versionDescription).arn;
+        return out;
       },
 
       DeleteStateMachine(ctx, input: T.DeleteStateMachineInput): T.DeleteStateMachineOutput {
-        parseStatesArn(input.stateMachineArn, ['stateMachine']);
+        if (splitMachineArn(input.stateMachineArn).qualifier !== undefined) throw labeledArnNotSupported();
         const m = store.machine(ctx.account, ctx.region, input.stateMachineArn);
         if (!m) return {};
         // Running executions go on; the machine is DELETING until the last one stops.
@@ -239,16 +256,23 @@ export const createService: ServiceFactory = (cloud) => {
       ListExecutions(ctx, input: T.ListExecutionsInput): T.ListExecutionsOutput {
         if (input.mapRunArn !== undefined) throw new AwsError('ResourceNotFound', `Resource not found: '${input.mapRunArn}'`, 404, { resourceName: input.mapRunArn });
         if (input.stateMachineArn === undefined) throw new AwsError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');
-        const m = machine(ctx, input.stateMachineArn);
+        // A version or alias ARN lists the executions started through it.
+        const { machineArn, qualifier } = splitMachineArn(input.stateMachineArn);
+        const m = machine(ctx, machineArn);
         if (m.type === 'EXPRESS') throw new AwsError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+        const version = qualifier !== undefined && isVersionQualifier(qualifier) ? m.versions.get(Number(qualifier)) : undefined;
+        const alias = qualifier !== undefined && !isVersionQualifier(qualifier) ? m.aliases.get(qualifier) : undefined;
+        if (qualifier !== undefined && !version && !alias) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${input.stateMachineArn}'`);
         const matching: ExecutionRecord[] = [];
         if (input.redriveFilter !== 'REDRIVEN') {
           for (let i = m.executions.length - 1; i >= 0; i--) {
             const e = m.executions[i];
-            if (!input.statusFilter || e.run.status === input.statusFilter) matching.push(e);
+            if (input.statusFilter && e.run.status !== input.statusFilter) continue;
+            if (alias ? e.alias !== alias : version && e.version !== version) continue;
+            matching.push(e);
           }
         }
-        const scope = `ListExecutions#${m.arn}#${input.statusFilter ?? ''}`;
+        const scope = `ListExecutions#${input.stateMachineArn}#${input.statusFilter ?? ''}`;
         const { page, nextToken } = paginate(matching, { maxResults: input.maxResults, nextToken: input.nextToken, scope, defaultMax: DEFAULT_PAGE });
         return withToken({ executions: page.map(views.executionListItem) }, nextToken);
       },
@@ -353,7 +377,15 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
 
 const deleting = (arn: string) => new AwsError('StateMachineDeleting', `State Machine Is Being Deleted: '${arn}'`);
 
-const unsupported = (what: string) => new AwsError('NotImplemented', `Nimbus does not implement ${what} yet`, 501);
+function assertVersionDescription(publish: boolean | undefined, description: string | undefined): void {
+  if (description !== undefined && !publish) throw new AwsError('ValidationException', 'Version description can only be set when publish is true');
+}
+
+/** CreateStateMachine with `publish`: publishes (or finds) the version of the current revision. */
+function withVersion(out: T.CreateStateMachineOutput, m: StateMachineRecord, now: Date, publish: boolean | undefined, description: string | undefined): T.CreateStateMachineOutput {
+  if (publish) out.stateMachineVersionArn = publishVersion(m, now, description).arn;
+  return out;
+}
 
 function withToken<T extends object>(out: T, nextToken: string | undefined): T & { nextToken?: string } {
   return nextToken === undefined ? out : { ...out, nextToken };

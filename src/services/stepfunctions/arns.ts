@@ -46,3 +46,24 @@ export function parseStatesArn(value: string, allowed: readonly StatesResourceTy
 
 /** The state machine name inside a state machine or execution ARN. */
 export const machineNameOf = (stateMachineOrExecutionArn: string): string => stateMachineOrExecutionArn.split(':')[6] ?? '';
+
+/** A state machine ARN split into the machine's own ARN and its qualifier (a version number or an alias name). */
+export interface MachineArnParts {
+  machineArn: string;
+  qualifier?: string;
+}
+
+/** Splits `...:stateMachine:<name>[:<version or alias>]`; throws InvalidArn for anything else. */
+export function splitMachineArn(value: string): MachineArnParts {
+  const { rest } = parseStatesArn(value, ['stateMachine']);
+  if (rest.length === 1) return { machineArn: value };
+  if (rest.length === 2) return { machineArn: value.slice(0, value.length - rest[1].length - 1), qualifier: rest[1] };
+  throw invalidArn(`Invalid ARN prefix: ${value}`);
+}
+
+/** Version qualifiers are positive integers; alias names must contain a non-digit (the model's pattern). */
+export const isVersionQualifier = (qualifier: string): boolean => /^[1-9][0-9]*$/.test(qualifier);
+
+/** APIs that only take a state machine's own ARN answer a version or alias ARN with this. */
+export const labeledArnNotSupported = (): AwsError =>
+  new AwsError('ValidationException', 'This API does not support labeled ARNs.', 400, { reason: 'API_DOES_NOT_SUPPORT_LABELED_ARNS' });

@@ -9,14 +9,16 @@ import { AwsError, validationMessage } from '../../core/errors.js';
 import { uuid } from '../../core/ids.js';
 import type { ExecutionStatus, StartSyncExecutionOutput } from '../../generated/states.types.js';
 import { parseJson } from './asl/validate-json.js';
-import { executionArn, expressExecutionArn, parseStatesArn } from './arns.js';
+import { executionArn, expressExecutionArn } from './arns.js';
 import type { ActivityHub } from './executor/activities.js';
 import { Execution } from './executor/execution.js';
 import type { NestedExecutionHook, NestedExecutionResult } from './executor/nested.js';
 import type { TaskTokenTable } from './executor/tokens.js';
 import type { IntegrationRegistry } from './integrations/registry.js';
+import { MockedIntegrations, type MockConfigSource } from './mocks.js';
 import { assertValidName } from './names.js';
 import type { ExecutionRecord, StateMachineRecord, StatesStore } from './store.js';
+import { resolveTarget, type ExecutionTarget } from './versions.js';
 
 /** What EventBridge's "Step Functions Execution Status Change" event is built from (Standard executions only, as on AWS). */
 export interface ExecutionStatusChange {
@@ -68,6 +70,7 @@ export class ExecutionRunner {
     private readonly integrations: IntegrationRegistry,
     private readonly tokens: TaskTokenTable,
     private readonly activities: ActivityHub,
+    private readonly mocks: MockConfigSource,
   ) {}
 
   onStatusChange(listener: ExecutionStatusListener): () => void {
@@ -75,26 +78,32 @@ export class ExecutionRunner {
     return () => this.listeners.delete(listener);
   }
 
-  /** A state machine executions can start on (exists and is not being deleted). */
-  activeMachine(account: string, region: string, stateMachineArn: string): StateMachineRecord {
-    parseStatesArn(stateMachineArn, ['stateMachine']);
-    const m = this.store.machine(account, region, stateMachineArn);
-    if (!m) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
-    if (m.status === 'DELETING') throw new AwsError('StateMachineDeleting', `State Machine Is Being Deleted: '${stateMachineArn}'`);
-    return m;
+  /**
+   * What an execution on `stateMachineArn` runs: a machine (not being deleted), one of its versions
+   * (`<machine>:<n>`), or the version an alias (`<machine>:<alias>`) routes this execution to.
+   */
+  target(account: string, region: string, stateMachineArn: string): ExecutionTarget {
+    // `<arn>#<test case>` runs with the mocked responses of that test case (mocks.ts).
+    const hash = stateMachineArn.indexOf('#');
+    const arn = hash < 0 ? stateMachineArn : stateMachineArn.slice(0, hash);
+    const t = resolveTarget(this.store, account, region, arn);
+    if (t.machine.status === 'DELETING') throw new AwsError('StateMachineDeleting', `State Machine Is Being Deleted: '${arn}'`);
+    if (hash >= 0) t.testCase = this.mocks.testCase(t.machine.name, stateMachineArn.slice(hash + 1));
+    return t;
   }
 
   /** StartExecution, for both workflow types. */
   start(req: StartRequest): Started {
-    const m = this.activeMachine(req.account, req.region, req.stateMachineArn);
-    return m.type === 'EXPRESS' ? this.startExpress(m, req).started : this.startStandard(m, req);
+    const t = this.target(req.account, req.region, req.stateMachineArn);
+    return t.machine.type === 'EXPRESS' ? this.startExpress(t, req).started : this.startStandard(t, req);
   }
 
   /** StartSyncExecution (Express only): runs the execution to its end. */
   async startSync(req: StartRequest, metadataOnly: boolean): Promise<StartSyncExecutionOutput> {
-    const m = this.activeMachine(req.account, req.region, req.stateMachineArn);
+    const t = this.target(req.account, req.region, req.stateMachineArn);
+    const m = t.machine;
     if (m.type !== 'EXPRESS') throw new AwsError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
-    const { started, name, input, run } = this.startExpress(m, req);
+    const { started, name, input, run } = this.startExpress(t, req);
     await run.done;
     const stopDate = run.stopDate!;
     const out: StartSyncExecutionOutput = {
@@ -128,10 +137,10 @@ export class ExecutionRunner {
         const req: StartRequest = { account: parent.account, region: parent.region, stateMachineArn: request.stateMachineArn, input: request.input };
         if (request.name !== undefined) req.name = request.name;
         if (request.traceHeader !== undefined) req.traceHeader = request.traceHeader;
-        const m = this.activeMachine(req.account, req.region, req.stateMachineArn);
-        if (m.type === 'STANDARD') return this.startStandard(m, req);
-        const express = this.startExpress(m, req);
-        this.nestedExpress.set(express.started.executionArn, { machine: m, name: express.name, input: express.input, run: express.run });
+        const t = this.target(req.account, req.region, req.stateMachineArn);
+        if (t.machine.type === 'STANDARD') return this.startStandard(t, req);
+        const express = this.startExpress(t, req);
+        this.nestedExpress.set(express.started.executionArn, { machine: t.machine, name: express.name, input: express.input, run: express.run });
         return express.started;
       },
       wait: async (arn) => {
@@ -150,7 +159,8 @@ export class ExecutionRunner {
     return this.store.execution(parts[4], parts[3], arn) ?? this.nestedExpress.get(arn);
   }
 
-  private startStandard(m: StateMachineRecord, req: StartRequest): Started {
+  private startStandard(t: ExecutionTarget, req: StartRequest): Started {
+    const m = t.machine;
     const name = req.name ?? uuid();
     if (req.name !== undefined) assertValidName(name);
     const input = req.input ?? '{}';
@@ -162,8 +172,10 @@ export class ExecutionRunner {
       if (existing.run.status === 'RUNNING' && existing.input === input) return { executionArn: arn, startDate: existing.run.startDate };
       throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
-    const run = this.newExecution(m, arn, name, input, value, true);
-    const record: ExecutionRecord = { arn, name, machine: m, revision: m.revision, input, run };
+    const run = this.newExecution(t, arn, name, input, value, true);
+    const record: ExecutionRecord = { arn, name, machine: m, revision: t.revision, input, run };
+    if (t.version) record.version = t.version;
+    if (t.alias) record.alias = t.alias;
     if (req.traceHeader !== undefined) record.traceHeader = req.traceHeader;
     this.store.putExecution(record);
     run.start();
@@ -174,30 +186,34 @@ export class ExecutionRunner {
     return { executionArn: arn, startDate: run.startDate };
   }
 
-  private startExpress(m: StateMachineRecord, req: StartRequest): { started: Started; name: string; input: string; run: Execution } {
+  private startExpress(t: ExecutionTarget, req: StartRequest): { started: Started; name: string; input: string; run: Execution } {
+    const m = t.machine;
     const name = req.name ?? uuid();
     if (req.name !== undefined) assertValidName(name);
     const input = req.input ?? '{}';
     const value = parseInput(input);
     const arn = expressExecutionArn(m.region, m.account, m.name, name);
-    const run = this.newExecution(m, arn, name, input, value, false);
+    const run = this.newExecution(t, arn, name, input, value, false);
     run.start();
     return { started: { executionArn: arn, startDate: run.startDate }, name, input, run };
   }
 
-  private newExecution(m: StateMachineRecord, arn: string, name: string, input: string, value: unknown, recordHistory: boolean): Execution {
+  private newExecution(t: ExecutionTarget, arn: string, name: string, input: string, value: unknown, recordHistory: boolean): Execution {
+    const m = t.machine;
     const run = new Execution({
       executionArn: arn,
       stateMachineArn: m.arn,
+      stateMachineVersionArn: t.version?.arn,
+      stateMachineAliasArn: t.alias?.arn,
       name,
-      roleArn: m.revision.roleArn,
-      definition: m.revision.parsed,
+      roleArn: t.revision.roleArn,
+      definition: t.revision.parsed,
       input: value,
       inputJson: input,
       type: m.type,
       clock: this.cloud.clock,
       waitScale: this.cloud.config.sfnWaitScale,
-      integrations: this.integrations,
+      integrations: t.testCase ? new MockedIntegrations(this.integrations, t.testCase, this.tokens) : this.integrations,
       region: m.region,
       account: m.account,
       recordHistory,

@@ -20,6 +20,34 @@ export interface MachineRevision {
   updateDate: Date;
   /** Absent until the first UpdateStateMachine, as on AWS. */
   revisionId?: string;
+  /** The version published from this revision (PublishStateMachineVersion is idempotent per revision). */
+  publishedAs?: VersionRecord;
+}
+
+/** A published version: an immutable snapshot of one revision, `<machine arn>:<number>`. */
+export interface VersionRecord {
+  arn: string;
+  number: number;
+  machine: StateMachineRecord;
+  revision: MachineRevision;
+  description?: string;
+  creationDate: Date;
+}
+
+export interface RoutingEntry {
+  version: VersionRecord;
+  weight: number;
+}
+
+/** An alias: `<machine arn>:<name>`, routing executions to one or two versions by weight. */
+export interface AliasRecord {
+  arn: string;
+  name: string;
+  machine: StateMachineRecord;
+  description?: string;
+  routing: RoutingEntry[];
+  creationDate: Date;
+  updateDate: Date;
 }
 
 export interface StateMachineRecord {
@@ -36,6 +64,12 @@ export interface StateMachineRecord {
   /** Standard executions, oldest first. */
   executions: ExecutionRecord[];
   tags: Map<string, string>;
+  /** Published versions by number. */
+  versions: Map<number, VersionRecord>;
+  /** The last version number handed out (numbers are never reused, even after a delete). */
+  lastVersion: number;
+  /** Aliases by name. */
+  aliases: Map<string, AliasRecord>;
 }
 
 export interface ExecutionRecord {
@@ -43,6 +77,9 @@ export interface ExecutionRecord {
   name: string;
   machine: StateMachineRecord;
   revision: MachineRevision;
+  /** Set when the execution was started on a version or through an alias. */
+  version?: VersionRecord;
+  alias?: AliasRecord;
   /** The input's JSON text as sent. */
   input: string;
   traceHeader?: string;

@@ -1,18 +1,26 @@
 /** The output shapes of Describe* / List* built from store records, as AWS fills them. */
 import type * as T from '../../generated/states.types.js';
 import type { HistoryEvent } from './executor/execution.js';
-import type { ActivityRecord, ExecutionRecord, StateMachineRecord } from './store.js';
+import type { ActivityRecord, ExecutionRecord, MachineRevision, StateMachineRecord, VersionRecord } from './store.js';
 
-export function describeMachine(m: StateMachineRecord): T.DescribeStateMachineOutput {
-  const r = m.revision;
+export const describeMachine = (m: StateMachineRecord): T.DescribeStateMachineOutput => describeRevision(m, m.arn, m.revision, m.creationDate, m.status);
+
+/** DescribeStateMachine on a version ARN: the version's snapshot, its description and publication date. */
+export function describeVersion(v: VersionRecord): T.DescribeStateMachineOutput {
+  const out = describeRevision(v.machine, v.arn, v.revision, v.creationDate, 'ACTIVE');
+  if (v.description !== undefined) out.description = v.description;
+  return out;
+}
+
+function describeRevision(m: StateMachineRecord, arn: string, r: MachineRevision, creationDate: Date, status: T.StateMachineStatus): T.DescribeStateMachineOutput {
   const out: T.DescribeStateMachineOutput = {
-    stateMachineArn: m.arn,
+    stateMachineArn: arn,
     name: m.name,
-    status: m.status,
+    status,
     definition: r.definition,
     roleArn: r.roleArn,
     type: m.type,
-    creationDate: m.creationDate,
+    creationDate,
     loggingConfiguration: r.logging,
     tracingConfiguration: r.tracing,
   };
@@ -54,6 +62,8 @@ export function describeExecution(e: ExecutionRecord, metadataOnly: boolean): T.
   if (run.error !== undefined) out.error = run.error;
   if (run.cause !== undefined) out.cause = run.cause;
   if (e.traceHeader !== undefined) out.traceHeader = e.traceHeader;
+  if (e.version) out.stateMachineVersionArn = e.version.arn;
+  if (e.alias) out.stateMachineAliasArn = e.alias.arn;
   out.redriveCount = 0;
   // AWS can redrive failed, timed out and aborted Standard executions (Nimbus does not implement RedriveExecution).
   if (run.status === 'RUNNING' || run.status === 'SUCCEEDED') {
@@ -69,6 +79,8 @@ export function executionListItem(e: ExecutionRecord): T.ExecutionListItem {
   const run = e.run;
   const out: T.ExecutionListItem = { executionArn: e.arn, stateMachineArn: e.machine.arn, name: e.name, status: run.status, startDate: run.startDate };
   if (run.stopDate) out.stopDate = run.stopDate;
+  if (e.version) out.stateMachineVersionArn = e.version.arn;
+  if (e.alias) out.stateMachineAliasArn = e.alias.arn;
   out.redriveCount = 0;
   return out;
 }

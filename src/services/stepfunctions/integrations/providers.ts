@@ -15,6 +15,7 @@ const PROVIDERS: Record<string, () => Promise<Register>> = {
   sqs: () => import('../../sqs/integrations.js').then((m) => m.registerSqsIntegrations),
   sns: () => import('../../sns/integrations.js').then((m) => m.registerSnsIntegrations),
   events: () => import('../../events/aws-events.js').then((m) => m.registerEventsIntegration),
+  'aws-sdk': () => import('./aws-sdk.js').then((m) => m.registerAwsSdkIntegration),
 };
 
 const providerOf = (resourceType: string): string => (resourceType.startsWith('aws-sdk:') ? 'aws-sdk' : resourceType);
