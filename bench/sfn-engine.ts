@@ -1,7 +1,9 @@
 /**
  * Step Functions engine throughput, in process, on the same definitions run side by side with the
  * npm package aws-local-stepfunctions (the peer): a 1,000-state Pass chain, a Map over 10,000
- * items, and a Choice loop counting to 10,000. Nimbus records full execution history.
+ * items, and a Choice loop counting to 10,000. Nimbus records full execution history. Each
+ * definition also has a JSONata twin (same output), timed on Nimbus only: the last table gives
+ * the JSONata / JSONPath time ratio.
  *
  *   npm run bench -- sfn-engine [--rounds 5]
  */
@@ -43,6 +45,36 @@ const choiceLoop = {
     Inc: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)' }, Next: 'Check' },
     Done: { Type: 'Succeed' },
   },
+};
+
+const jsonataMap = {
+  QueryLanguage: 'JSONata',
+  StartAt: 'M',
+  States: {
+    M: {
+      Type: 'Map',
+      Items: '{% $states.input.items %}',
+      MaxConcurrency: 0,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'P', States: { P: { Type: 'Pass', Output: { v: '{% $states.input.id %}' }, End: true } } },
+      End: true,
+    },
+  },
+};
+
+const jsonataChoiceLoop = {
+  QueryLanguage: 'JSONata',
+  StartAt: 'Check',
+  States: {
+    Check: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.i >= 10000 %}', Next: 'Done' }], Default: 'Inc' },
+    Inc: { Type: 'Pass', Output: { i: '{% $states.input.i + 1 %}' }, Next: 'Check' },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+const jsonataTwins: Record<string, object> = {
+  '1,000-state Pass chain': { QueryLanguage: 'JSONata', ...passChain(1000) },
+  'Map over 10,000 items': jsonataMap,
+  'Choice loop to 10,000': jsonataChoiceLoop,
 };
 
 const cases = [
@@ -93,6 +125,7 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 }
 
 const rows: (string | number)[][] = [['definition', 'Nimbus ms', 'peer ms', 'Nimbus states/s', 'peer states/s', 'ratio']];
+const jsonPathMs = new Map<string, { ms: number; output: string }>();
 for (const c of cases) {
   const parsed = validateDefinition(JSON.stringify(c.def));
   if (parsed.result !== 'OK') throw new Error(`invalid bench definition ${c.name}: ${JSON.stringify(parsed.diagnostics)}`);
@@ -109,10 +142,27 @@ for (const c of cases) {
   const n = median(nimbus);
   const p = median(peer);
   rows.push([c.name, n.toFixed(2), p.toFixed(2), Math.round((c.states / n) * 1000), Math.round((c.states / p) * 1000), `${(p / n).toFixed(1)}x`]);
+  jsonPathMs.set(c.name, { ms: n, output: a });
   process.stderr.write(`${c.name}: done\n`);
+}
+// The JSONata twins run after every JSONPath timing, so they cannot disturb those figures.
+const jsonataRows: (string | number)[][] = [['definition', 'JSONPath ms', 'JSONata ms', 'JSONata states/s', 'JSONata / JSONPath']];
+for (const c of cases) {
+  const twin = validateDefinition(JSON.stringify(jsonataTwins[c.name]));
+  if (twin.result !== 'OK') throw new Error(`invalid JSONata bench definition ${c.name}: ${JSON.stringify(twin.diagnostics)}`);
+  const base = jsonPathMs.get(c.name)!;
+  const t = JSON.stringify(await runNimbus(twin.definition!, c.input));
+  if (t !== base.output) throw new Error(`${c.name}: JSONata output differs\njsonata:  ${t.slice(0, 200)}\njsonpath: ${base.output.slice(0, 200)}`);
+  const ata: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) ata.push(await time(() => runNimbus(twin.definition!, c.input)));
+  const j = median(ata);
+  jsonataRows.push([c.name, base.ms.toFixed(2), j.toFixed(2), Math.round((c.states / j) * 1000), `${(j / base.ms).toFixed(2)}x`]);
+  process.stderr.write(`${c.name} (JSONata): done\n`);
 }
 console.log(`\nStep Functions engine throughput, median of ${ROUNDS} rounds (peer: aws-local-stepfunctions ${await peerVersion()}; target >= 10x)\n`);
 console.log(table(rows));
+console.log(`\nJSONata twins of the same definitions on Nimbus, median of ${ROUNDS} rounds\n`);
+console.log(table(jsonataRows));
 
 async function peerVersion(): Promise<string> {
   const { readFileSync } = await import('node:fs');

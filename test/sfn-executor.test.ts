@@ -372,17 +372,6 @@ test('ExecutionStarted echoes the caller input text and version/alias ARNs', asy
   assert.equal(REGION, 'us-east-1');
 });
 
-test('JSONata states and workflow variables are refused with a clear States.Runtime error', async () => {
-  const jsonata = await run({ QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% 1 %}', End: true } } });
-  assert.equal(jsonata.error, 'States.Runtime');
-  assert.equal(jsonata.cause, "An error occurred while executing the state 'P' (entered at the event id #2). Nimbus does not run JSONata states yet.");
-  const mixed = await run({ StartAt: 'P', States: { P: { Type: 'Pass', Next: 'Q' }, Q: { Type: 'Pass', QueryLanguage: 'JSONata', End: true } } });
-  assert.equal(mixed.error, 'States.Runtime');
-  assert.equal(event(mixed, 'PassStateExited').stateExitedEventDetails?.name, 'P');
-  const assign = await run({ StartAt: 'P', States: { P: { Type: 'Pass', Assign: { x: 1 }, End: true } } });
-  assert.match(assign.cause!, /Nimbus does not support workflow variables \(Assign\) yet\.$/);
-});
-
 test('a throwing onEvent listener does not disturb the execution', async () => {
   const e = await run({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, {}, harness(), {
     onEvent: () => {

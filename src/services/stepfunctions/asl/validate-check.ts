@@ -257,3 +257,21 @@ export interface StateCheck {
 /** A nested container of states: a Parallel branch or a Map's ItemProcessor / Iterator. */
 export type ScopeKind = 'branch' | 'processor';
 export type ScopeValidator = (c: Checker, v: unknown, prefix: string, kind: ScopeKind, express: boolean) => void;
+
+const VARIABLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+const MAX_VARIABLE_NAME_LENGTH = 80;
+
+/**
+ * The names an Assign sets (without the `.$` suffix of JSONPath fields): identifiers a `$name`
+ * reference can reach, at most 80 characters, and not the reserved `states`.
+ */
+export function checkAssignNames(c: Checker, assign: Obj, loc: string, jsonata: boolean): void {
+  for (const key of Object.keys(assign)) {
+    const name = !jsonata && key.endsWith('.$') ? key.slice(0, -2) : key;
+    const l = at(loc, key);
+    if (name === 'states') c.schema(`The variable name 'states' is reserved`, l);
+    else if (!VARIABLE_NAME.test(name) || [...name].length > MAX_VARIABLE_NAME_LENGTH) {
+      c.schema(`The variable name '${name}' is not valid: it must start with a letter or '_', hold only letters, digits and '_', and be at most ${MAX_VARIABLE_NAME_LENGTH} characters long`, l);
+    }
+  }
+}

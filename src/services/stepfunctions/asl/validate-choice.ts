@@ -4,6 +4,7 @@ import {
   type Edge,
   type Obj,
   at,
+  checkAssignNames,
   checkLanguageFields,
   checkRequired,
   checkSupported,
@@ -38,7 +39,10 @@ export function checkChoices(c: Checker, v: unknown, loc: string, jsonata: boole
     if (jsonata) checkJsonataRule(c, rule, l);
     else checkJsonPathRule(c, rule, l, true);
     if (has(rule, 'Next') && expectType(c, rule.Next, at(l, 'Next'), 'STRING')) edges.push({ target: rule.Next as string, location: at(l, 'Next') });
-    if (has(rule, 'Assign') && expectType(c, rule.Assign, at(l, 'Assign'), 'OBJECT') && !jsonata) checkTemplate(c, rule.Assign, at(l, 'Assign'));
+    if (has(rule, 'Assign') && expectType(c, rule.Assign, at(l, 'Assign'), 'OBJECT')) {
+      checkAssignNames(c, rule.Assign as Obj, at(l, 'Assign'), jsonata);
+      if (!jsonata) checkTemplate(c, rule.Assign, at(l, 'Assign'));
+    }
     if (has(rule, 'Comment')) expectType(c, rule.Comment, at(l, 'Comment'), 'STRING');
   });
   return edges;

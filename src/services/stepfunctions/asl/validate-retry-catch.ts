@@ -3,6 +3,7 @@ import {
   type Checker,
   type Edge,
   at,
+  checkAssignNames,
   checkEnum,
   checkInteger,
   checkLanguageFields,
@@ -78,7 +79,10 @@ export function checkCatch(c: Checker, v: unknown, loc: string, jsonata: boolean
     if (has(o, 'ErrorEquals') && checkErrorEquals(c, o.ErrorEquals, at(l, 'ErrorEquals'))) checkLast(c, 'Catch', i, catchers.length, l);
     if (has(o, 'Next') && expectType(c, o.Next, at(l, 'Next'), 'STRING')) edges.push({ target: o.Next as string, location: at(l, 'Next') });
     if (has(o, 'ResultPath') && !foreign.has('ResultPath')) checkResultPath(c, o.ResultPath, at(l, 'ResultPath'));
-    if (has(o, 'Assign') && expectType(c, o.Assign, at(l, 'Assign'), 'OBJECT') && !jsonata) checkTemplate(c, o.Assign, at(l, 'Assign'));
+    if (has(o, 'Assign') && expectType(c, o.Assign, at(l, 'Assign'), 'OBJECT')) {
+      checkAssignNames(c, o.Assign as Record<string, unknown>, at(l, 'Assign'), jsonata);
+      if (!jsonata) checkTemplate(c, o.Assign, at(l, 'Assign'));
+    }
     if (has(o, 'Comment')) expectType(c, o.Comment, at(l, 'Comment'), 'STRING');
   });
   return edges;

@@ -9,6 +9,7 @@ import {
   type ScopeKind,
   type StateCheck,
   at,
+  checkAssignNames,
   checkExclusive,
   checkInteger,
   checkJsonataPayload,
@@ -30,6 +31,7 @@ import {
 import { checkChoices } from './validate-choice.js';
 import { checkMapFields, notRecognized } from './validate-map.js';
 import { isIntrinsicCall, isJsonataExpression, isTimestamp, isValidReferencePath, looksLikePathOrIntrinsic } from './validate-paths.js';
+import { checkJsonataExpressions } from './validate-jsonata.js';
 import { checkCatch, checkRetry } from './validate-retry-catch.js';
 
 const MAX_SECONDS = 99999999;
@@ -147,6 +149,7 @@ function checkState(c: Checker, v: unknown, loc: string, express: boolean, scope
 
   const s: StateCheck = { c, state, loc, jsonata, express, foreign, edges: [] };
   checkCommonFields(s);
+  if (jsonata) checkJsonataExpressions(c, state, loc);
   switch (type) {
     case 'Task':
       checkTask(s);
@@ -191,7 +194,10 @@ function checkCommonFields(s: StateCheck): void {
     if (own(f) && expectType(c, state[f], at(loc, f), 'OBJECT')) checkTemplate(c, state[f], at(loc, f));
   }
   if (own('Arguments')) checkJsonataPayload(c, state.Arguments, at(loc, 'Arguments'));
-  if (own('Assign') && expectType(c, state.Assign, at(loc, 'Assign'), 'OBJECT') && !jsonata) checkTemplate(c, state.Assign, at(loc, 'Assign'));
+  if (own('Assign') && expectType(c, state.Assign, at(loc, 'Assign'), 'OBJECT')) {
+    checkAssignNames(c, state.Assign as Obj, at(loc, 'Assign'), jsonata);
+    if (!jsonata) checkTemplate(c, state.Assign, at(loc, 'Assign'));
+  }
   if (own('Result') && hasDynamicLookingValue(state.Result)) {
     c.warn('PASS_RESULT_IS_STATIC', `The field 'Result' is static: the paths and '.$' fields in it are not evaluated`, at(loc, 'Result'));
   }

@@ -3,6 +3,7 @@
  * one Map iteration. The engine moves it state by state; while it waits (Task, Wait, retry
  * backoff, child branches) it holds one cancellable piece of Work and no promise chain.
  */
+import { childStore, type VariableStore } from './variables.js';
 
 /** An ASL error on its way to Retry / Catch / the execution. */
 export interface Failure {
@@ -54,9 +55,22 @@ export interface Branch {
   parent: BranchParent | undefined;
   /** Branch index in its Parallel state, or Map iteration index. */
   index: number;
+  /** The current state runs in JSONata (set on entry). */
+  jsonata: boolean;
+  /** Workflow variables this branch reads (undefined until something assigns one). */
+  vars: VariableStore | undefined;
 }
 
-export function newBranch(states: Record<string, any>, startAt: string, input: unknown, inputJson: string | undefined, cursor: number, parent: BranchParent | undefined, index: number): Branch {
+export function newBranch(
+  states: Record<string, any>,
+  startAt: string,
+  input: unknown,
+  inputJson: string | undefined,
+  cursor: number,
+  parent: BranchParent | undefined,
+  index: number,
+  vars?: VariableStore,
+): Branch {
   return {
     states,
     state: startAt,
@@ -75,5 +89,7 @@ export function newBranch(states: Record<string, any>, startAt: string, input: u
     work: undefined,
     parent,
     index,
+    jsonata: false,
+    vars: childStore(vars),
   };
 }

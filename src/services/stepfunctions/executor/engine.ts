@@ -21,7 +21,10 @@ import { HistoryLog, NOT_TRUNCATED } from './history.js';
 import { dataLimitCause, exceedsPayloadLimit, toJson } from './payload-size.js';
 import { planOf } from './plan.js';
 import type { TaskTokenTable } from './tokens.js';
-import { runChoice, runFail, runPass, runSucceed, runWait } from './states.js';
+import { assignJsonPath, contextFor, runChoice, runFail, runPass, runSucceed, runWait } from './states.js';
+import { catchJsonata, runJsonataState } from './jsonata-states.js';
+import { commitAssignment, serialiseAssignment } from './variables.js';
+import { QUERY_EVALUATION_ERROR, QueryEvaluationError } from '../asl/jsonata.js';
 import { attemptTask } from './task.js';
 import { attemptMap, attemptParallel } from './fanout.js';
 import { enqueue, type Runnable } from './scheduler.js';
@@ -63,7 +66,7 @@ export class Engine implements Runnable {
   private timeout: TimerHandle | undefined;
   private root: Branch | undefined;
   private readonly stateMachineName: string;
-  /** The machine's default QueryLanguage is JSONata. */
+  /** The machine's QueryLanguage is JSONata: states without their own QueryLanguage inherit it. */
   private readonly jsonata: boolean;
 
   constructor(
@@ -184,10 +187,8 @@ export class Engine implements Runnable {
     if (this.history.recording && b.inputJson === undefined) b.inputJson = toJson(b.input);
     b.cursor = b.enteredId = this.history.entered(plan.entered, b.cursor, b.state, b.inputJson!);
     b.enteredAt = this.history.lastTime;
-    if ((def.QueryLanguage ?? (this.jsonata ? 'JSONata' : 'JSONPath')) === 'JSONata') {
-      throw new StatesError('States.Runtime', 'Nimbus does not run JSONata states yet.');
-    }
-    if (plan.unsupported) throw new StatesError('States.Runtime', plan.unsupported);
+    const jsonata = (b.jsonata = def.QueryLanguage === undefined ? this.jsonata : def.QueryLanguage === 'JSONata');
+    if (jsonata) return runJsonataState(this, b, def);
     switch (def.Type) {
       case 'Pass':
         return runPass(this, b, def);
@@ -222,8 +223,12 @@ export class Engine implements Runnable {
     }
   }
 
-  /** Writes <Type>StateExited and moves to `next`, or ends the branch when `next` is undefined. */
-  exit(b: Branch, output: unknown, next: string | undefined): void {
+  /**
+   * Writes <Type>StateExited and moves to `next`, or ends the branch when `next` is undefined.
+   * `assigned` (the values the state's Assign computed) become the branch's variables now, after
+   * the output: every expression of the state saw the variables from before it.
+   */
+  exit(b: Branch, output: unknown, next: string | undefined, assigned?: Record<string, unknown>): void {
     let json: string | undefined;
     if (this.history.recording || (next === undefined && !b.parent)) {
       // A state that passes its input through (most Pass, Choice, Wait states) reuses its JSON.
@@ -234,7 +239,12 @@ export class Engine implements Runnable {
         if (exceedsPayloadLimit(json)) throw new StatesError('States.DataLimitExceeded', dataLimitCause(b.state));
       }
     }
-    b.cursor = this.history.exited(planOf(b.def).exited!, b.cursor, b.state, json);
+    let texts: Record<string, string> | undefined;
+    if (assigned !== undefined) {
+      texts = serialiseAssignment(b.state, assigned, b.vars);
+      b.vars = commitAssignment(b.vars, assigned, texts);
+    }
+    b.cursor = this.history.exited(planOf(b.def).exited!, b.cursor, b.state, json, texts);
     b.inState = false;
     if (next === undefined) return this.branchSucceeded(b, output, json);
     b.state = next;
@@ -266,12 +276,15 @@ export class Engine implements Runnable {
     }
     beforeFinal?.();
     if (catchable && Array.isArray(def.Catch)) {
-      for (const c of def.Catch) {
+      for (let i = 0; i < def.Catch.length; i++) {
+        const c = def.Catch[i];
         if (!this.matches(c.ErrorEquals, f)) continue;
+        const errorOutput = errorOutputOf(f);
+        if (b.jsonata) return catchJsonata(this, b, c, i, errorOutput);
         try {
-          const errorOutput = errorOutputOf(f);
+          const assigned = c.Assign === undefined ? undefined : assignJsonPath(c.Assign, errorOutput, contextFor(this, b), b.vars?.values);
           const output = c.ResultPath === undefined ? errorOutput : applyResultPath(c.ResultPath, b.input, errorOutput);
-          this.exit(b, output, c.Next);
+          this.exit(b, output, c.Next, assigned);
         } catch (e) {
           this.branchFailed(b, this.failureOf(b, e));
         }
@@ -288,7 +301,7 @@ export class Engine implements Runnable {
   /** An error thrown while running a state's own logic (paths, templates, checks). */
   private stateError(b: Branch, e: unknown): void {
     if (b.done || !this.running) return;
-    const f = this.failureOf(b, e);
+    const f = this.failureOf(b, e, true);
     try {
       if (b.inState) this.failState(b, f);
       else this.branchFailed(b, f);
@@ -297,12 +310,19 @@ export class Engine implements Runnable {
     }
   }
 
-  /** The Failure for an error thrown inside a state; runtime errors name the state as AWS does. */
-  failureOf(b: Branch, e: unknown): Failure {
+  /**
+   * The Failure for an error thrown inside a state; runtime and query evaluation errors name the
+   * state as AWS does. With `record`, a JSONata evaluation failure also writes AWS's
+   * EvaluationFailed event (naming the state and the field) before the failure goes on.
+   */
+  failureOf(b: Branch, e: unknown, record = false): Failure {
     const error = isStatesError(e) ? e.error : 'States.Runtime';
     let cause = isStatesError(e) ? e.cause : e instanceof Error ? e.message : String(e);
-    if (error === 'States.Runtime' && b.enteredId > 0 && !cause.startsWith('An error occurred while executing the state')) {
+    if ((error === 'States.Runtime' || error === QUERY_EVALUATION_ERROR) && b.enteredId > 0 && !cause.startsWith('An error occurred while executing the state')) {
       cause = `An error occurred while executing the state '${b.state}' (entered at the event id #${b.enteredId}). ${cause}`;
+    }
+    if (record && e instanceof QueryEvaluationError) {
+      b.cursor = this.history.add('EvaluationFailed', b.cursor, 'evaluationFailedEventDetails', { error, cause, location: e.location, state: b.state });
     }
     return { error, cause };
   }

@@ -9,24 +9,39 @@
 import { StatesError } from '../asl/errors.js';
 import { applyPayloadTemplate } from '../asl/payload.js';
 import { newBranch, type Branch, type BranchParent, type Failure, type Work } from './branch.js';
-import { nextOf, type Engine } from './engine.js';
+import type { Engine } from './engine.js';
+import { isJsonataString, jsonataBindings, unexpectedType } from '../asl/jsonata.js';
+import { drive, numberField, stateBindings, value, type StateEvaluation } from './jsonata-states.js';
 import type { HistoryEventType } from './history.js';
 import { toJson } from './payload-size.js';
-import { contextFor, effectiveInput, stateOutput, valueAt } from './states.js';
+import { contextFor, effectiveInput, finishResult, valueAt, varsOf } from './states.js';
 
 export function attemptParallel(x: Engine, b: Branch): void {
   const def = b.def;
+  if (b.jsonata) {
+    if (def.Arguments === undefined) return launchParallel(x, b, b.input);
+    return drive(x, b, jsonataParallel(x, b, def));
+  }
   const ctx = contextFor(x, b);
-  const eff = effectiveInput(def, b.input, ctx);
-  const input = def.Parameters === undefined ? eff : applyPayloadTemplate(def.Parameters, eff, ctx);
-  const branches: { StartAt: string; States: Record<string, any> }[] = def.Branches;
+  const vars = varsOf(b);
+  const eff = effectiveInput(def, b.input, ctx, vars);
+  launchParallel(x, b, def.Parameters === undefined ? eff : applyPayloadTemplate(def.Parameters, eff, ctx, vars));
+}
+
+function* jsonataParallel(x: Engine, b: Branch, def: any): StateEvaluation {
+  const input = yield* value(def.Arguments, 'Arguments', stateBindings(x, b));
+  return () => launchParallel(x, b, input);
+}
+
+function launchParallel(x: Engine, b: Branch, input: unknown): void {
+  const branches: { StartAt: string; States: Record<string, any> }[] = b.def.Branches;
   b.cursor = x.history.add('ParallelStateStarted', b.cursor);
   const fan = new Fanout(x, b, 'Parallel', branches.length, b.cursor);
   if (!branches.length) return fan.finish();
   const inputJson = x.history.recording ? toJson(input) : undefined;
   fan.park();
   for (let i = 0; i < branches.length; i++) {
-    fan.launch(newBranch(branches[i].States, branches[i].StartAt, input, inputJson, b.cursor, fan, i));
+    fan.launch(newBranch(branches[i].States, branches[i].StartAt, input, inputJson, b.cursor, fan, i, b.vars));
   }
 }
 
@@ -36,20 +51,48 @@ export function attemptMap(x: Engine, b: Branch): void {
   if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED' || def.ItemReader !== undefined || def.ItemBatcher !== undefined || def.ResultWriter !== undefined) {
     throw new StatesError('States.Runtime', 'Nimbus runs Map states in INLINE mode only; Distributed Map (ItemReader, ItemBatcher, ResultWriter, DISTRIBUTED mode) is not supported yet.');
   }
+  if (b.jsonata) return drive(x, b, jsonataMap(x, b, def));
   const ctx = contextFor(x, b);
-  const eff = effectiveInput(def, b.input, ctx);
-  const items = def.ItemsPath === undefined ? eff : valueAt(def.ItemsPath, eff, ctx);
+  const vars = varsOf(b);
+  const eff = effectiveInput(def, b.input, ctx, vars);
+  const items = def.ItemsPath === undefined ? eff : valueAt(def.ItemsPath, eff, ctx, vars);
   if (!Array.isArray(items)) {
     throw new StatesError('States.Runtime', `The Map state's ItemsPath '${def.ItemsPath ?? '$'}' must select an array, got ${jsonKind(items)}`);
   }
   let limit = def.MaxConcurrency ?? 0;
-  if (def.MaxConcurrencyPath !== undefined) limit = valueAt(def.MaxConcurrencyPath, eff, ctx);
+  if (def.MaxConcurrencyPath !== undefined) limit = valueAt(def.MaxConcurrencyPath, eff, ctx, vars);
+  launchMap(x, b, items, limit, { items, eff, selector: def.ItemSelector ?? def.Parameters, inputs: undefined, states: processor.States, startAt: processor.StartAt, next: 0 });
+}
+
+/** Items, MaxConcurrency and every item's ItemSelector value of a JSONata Map, evaluated up front. */
+function* jsonataMap(x: Engine, b: Branch, def: any): StateEvaluation {
+  const processor = def.ItemProcessor ?? def.Iterator;
+  const bind = stateBindings(x, b);
+  const items = def.Items === undefined ? b.input : yield* value(def.Items, 'Items', bind);
+  if (!Array.isArray(items)) {
+    if (isJsonataString(def.Items)) throw unexpectedType(def.Items, 'Items', 'array', items);
+    throw new StatesError('States.Runtime', `The Map state's input must be an array when it has no Items field, got ${jsonKind(items)}`);
+  }
+  const limit = (yield* numberField(def.MaxConcurrency, 'MaxConcurrency', bind)) ?? 0;
+  let inputs: unknown[] | undefined;
+  if (def.ItemSelector !== undefined) {
+    inputs = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const ctx = x.context(b);
+      ctx.Map = { Item: { Index: i, Value: items[i] } };
+      inputs[i] = yield* value(def.ItemSelector, 'ItemSelector', jsonataBindings(b.vars?.values, { input: b.input, context: ctx }));
+    }
+  }
+  return () => launchMap(x, b, items, limit, { items, eff: b.input, selector: undefined, inputs, states: processor.States, startAt: processor.StartAt, next: 0 });
+}
+
+function launchMap(x: Engine, b: Branch, items: unknown[], limit: unknown, work: MapWork): void {
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
     throw new StatesError('States.Runtime', `The Map state's MaxConcurrency must be a non-negative integer, got ${JSON.stringify(limit) ?? String(limit)}`);
   }
   b.cursor = x.history.add('MapStateStarted', b.cursor, 'mapStateStartedEventDetails', { length: items.length });
   const fan = new Fanout(x, b, 'Map', items.length, b.cursor);
-  fan.map = { items, eff, selector: def.ItemSelector ?? def.Parameters, states: processor.States, startAt: processor.StartAt, next: 0 };
+  fan.map = work;
   if (!items.length) return fan.finish();
   fan.park();
   const first = limit > 0 ? Math.min(limit, items.length) : items.length;
@@ -66,6 +109,8 @@ interface MapWork {
   /** The Map state's effective input: `$` of ItemSelector. */
   eff: unknown;
   selector: unknown;
+  /** JSONata: each item's ItemSelector value, evaluated before the iterations start. */
+  inputs: unknown[] | undefined;
   states: Record<string, any>;
   startAt: string;
   /** Index of the next item to start. */
@@ -110,13 +155,13 @@ class Fanout implements Work, BranchParent {
     const index = m.next++;
     const { x, owner } = this;
     const id = x.history.add('MapIterationStarted', previousEventId, 'mapIterationStartedEventDetails', { name: owner.state, index });
-    let input = m.items[index];
+    let input = m.inputs === undefined ? m.items[index] : m.inputs[index];
     if (m.selector !== undefined) {
       const ctx = x.context(owner);
       ctx.Map = { Item: { Index: index, Value: input } };
-      input = applyPayloadTemplate(m.selector, m.eff, ctx);
+      input = applyPayloadTemplate(m.selector, m.eff, ctx, varsOf(owner));
     }
-    this.launch(newBranch(m.states, m.startAt, input, undefined, id, this, index));
+    this.launch(newBranch(m.states, m.startAt, input, undefined, id, this, index, owner.vars));
   }
 
   childSucceeded(child: Branch, output: unknown): void {
@@ -189,9 +234,7 @@ class Fanout implements Work, BranchParent {
     owner.work = undefined;
     x.history.add(`${kind}StateSucceeded` as HistoryEventType, this.last);
     owner.cursor = this.last;
-    const def = owner.def;
-    const ctx = contextFor(x, owner);
-    x.exit(owner, stateOutput(def, owner.input, this.results, ctx), nextOf(def));
+    finishResult(x, owner, this.results);
   }
 }
 

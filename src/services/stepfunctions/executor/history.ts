@@ -51,9 +51,12 @@ export class HistoryLog {
     return this.append(type, previousEventId, STATE_ENTERED, name, json);
   }
 
-  /** A <Type>StateExited event (`json`: the state output, undefined when not recording). */
-  exited(type: HistoryEventType, previousEventId: number, name: string, json: string | undefined): number {
-    return this.append(type, previousEventId, STATE_EXITED, name, json);
+  /**
+   * A <Type>StateExited event (`json`: the state output, undefined when not recording;
+   * `assigned`: the JSON text of each variable the state assigned).
+   */
+  exited(type: HistoryEventType, previousEventId: number, name: string, json: string | undefined, assigned?: Record<string, string>): number {
+    return this.append(type, previousEventId, STATE_EXITED, assigned === undefined ? name : { name, assigned }, json);
   }
 
   /** Every event so far, oldest first (empty when history is not kept). */
@@ -94,7 +97,14 @@ function makeEvent(time: number, type: HistoryEventType, id: number, previousEve
   if (key === STATE_ENTERED) {
     event.stateEnteredEventDetails = { name: details as string, input: json, inputDetails: NOT_TRUNCATED };
   } else if (key === STATE_EXITED) {
-    event.stateExitedEventDetails = json === undefined ? { name: details as string } : { name: details as string, output: json, outputDetails: NOT_TRUNCATED };
+    const withVars = typeof details !== 'string';
+    const name = withVars ? (details as { name: string }).name : (details as string);
+    const d: NonNullable<HistoryEvent['stateExitedEventDetails']> = json === undefined ? { name } : { name, output: json, outputDetails: NOT_TRUNCATED };
+    if (withVars) {
+      d.assignedVariables = (details as { assigned: Record<string, string> }).assigned;
+      d.assignedVariablesDetails = NOT_TRUNCATED;
+    }
+    event.stateExitedEventDetails = d;
   } else if (key !== undefined) {
     (event as unknown as Record<string, unknown>)[key] = details;
   }

@@ -9,11 +9,12 @@ import { StatesError, isStatesError } from '../asl/errors.js';
 import { applyPayloadTemplate } from '../asl/payload.js';
 import type { Integration, ParsedResource, TaskRequest } from '../integrations/registry.js';
 import type { Branch, Failure, Work } from './branch.js';
-import { errorDetails, nextOf, type Engine } from './engine.js';
+import { errorDetails, type Engine } from './engine.js';
+import { drive, numberField, stateBindings, value, type StateEvaluation } from './jsonata-states.js';
 import { NOT_TRUNCATED } from './history.js';
 import { dataLimitCause, exceedsPayloadLimit, toJson } from './payload-size.js';
 import { planOf } from './plan.js';
-import { effectiveInput, stateOutput, valueAt } from './states.js';
+import { effectiveInput, finishResult, valueAt, varsOf } from './states.js';
 
 /** Starts one attempt of the Task state `b` is in (on entry, and again on each retry). */
 export function attemptTask(x: Engine, b: Branch): void {
@@ -25,11 +26,26 @@ export function attemptTask(x: Engine, b: Branch): void {
   }
   const callback = parsed.pattern === 'callback';
   const token = callback || parsed.kind === 'activity' ? x.tokens.issue() : undefined;
+  if (b.jsonata) return drive(x, b, jsonataTask(x, b, parsed, token, callback));
   const ctx = plan.needsContext || callback ? x.context(b, callback ? token : undefined) : undefined;
-  const eff = effectiveInput(def, b.input, ctx);
-  const params = def.Parameters === undefined ? eff : applyPayloadTemplate(def.Parameters, eff, ctx);
-  const timeoutSeconds = positiveSeconds(def.TimeoutSeconds, def.TimeoutSecondsPath, 'TimeoutSecondsPath', eff, ctx);
-  const heartbeatSeconds = positiveSeconds(def.HeartbeatSeconds, def.HeartbeatSecondsPath, 'HeartbeatSecondsPath', eff, ctx);
+  const vars = varsOf(b);
+  const eff = effectiveInput(def, b.input, ctx, vars);
+  const params = def.Parameters === undefined ? eff : applyPayloadTemplate(def.Parameters, eff, ctx, vars);
+  const timeoutSeconds = positiveSeconds(def.TimeoutSeconds, def.TimeoutSecondsPath, 'TimeoutSecondsPath', eff, ctx, vars);
+  const heartbeatSeconds = positiveSeconds(def.HeartbeatSeconds, def.HeartbeatSecondsPath, 'HeartbeatSecondsPath', eff, ctx, vars);
+  launchTask(x, b, parsed, params, token, timeoutSeconds, heartbeatSeconds);
+}
+
+function* jsonataTask(x: Engine, b: Branch, parsed: ParsedResource, token: string | undefined, callback: boolean): StateEvaluation {
+  const def = b.def;
+  const bind = stateBindings(x, b, undefined, callback ? token : undefined);
+  const params = def.Arguments === undefined ? b.input : yield* value(def.Arguments, 'Arguments', bind);
+  const timeout = positiveSeconds(yield* numberField(def.TimeoutSeconds, 'TimeoutSeconds', bind), undefined, 'TimeoutSeconds', undefined, undefined);
+  const heartbeat = positiveSeconds(yield* numberField(def.HeartbeatSeconds, 'HeartbeatSeconds', bind), undefined, 'HeartbeatSeconds', undefined, undefined);
+  return () => launchTask(x, b, parsed, params, token, timeout, heartbeat);
+}
+
+function launchTask(x: Engine, b: Branch, parsed: ParsedResource, params: unknown, token: string | undefined, timeoutSeconds: number | undefined, heartbeatSeconds: number | undefined): void {
   if (parsed.kind === 'activity') {
     if (!x.activities.exists(parsed.arn)) throw new StatesError('States.Runtime', `The activity ${parsed.arn} does not exist.`);
     new TaskRun(x, b, parsed, undefined, params, token, timeoutSeconds, heartbeatSeconds).startActivity();
@@ -43,8 +59,8 @@ export function attemptTask(x: Engine, b: Branch): void {
   new TaskRun(x, b, parsed, resolved.integration, params, token, timeoutSeconds, heartbeatSeconds).start();
 }
 
-function positiveSeconds(value: unknown, path: string | undefined, field: string, eff: unknown, ctx: any): number | undefined {
-  const v = path !== undefined ? valueAt(path, eff, ctx) : value;
+function positiveSeconds(value: unknown, path: string | undefined, field: string, eff: unknown, ctx: any, vars?: Record<string, unknown>): number | undefined {
+  const v = path !== undefined ? valueAt(path, eff, ctx, vars) : value;
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
     throw new StatesError('States.Runtime', `The value of ${path !== undefined ? `${field} '${path}'` : field.replace('Path', '')} must be a positive integer, got ${JSON.stringify(v) ?? String(v)}`);
@@ -204,11 +220,7 @@ class TaskRun implements Work {
     if (parsed.kind === 'lambda') b.cursor = x.history.add('LambdaFunctionSucceeded', b.cursor, 'lambdaFunctionSucceededEventDetails', details);
     else if (parsed.kind === 'activity') b.cursor = x.history.add('ActivitySucceeded', b.cursor, 'activitySucceededEventDetails', details);
     else b.cursor = x.history.add('TaskSucceeded', b.cursor, 'taskSucceededEventDetails', { ...this.resourceDetails(), ...details });
-    x.wake(b, () => {
-      const def = b.def;
-      const ctx = planOf(def).needsContext ? x.context(b) : undefined;
-      x.exit(b, stateOutput(def, b.input, value, ctx), nextOf(def));
-    });
+    x.wake(b, () => finishResult(x, b, value));
   }
 
   private fail(f: Failure): void {
