@@ -1,7 +1,7 @@
 /**
  * Step Functions: state machines (Standard and Express), executions with AWS's history events,
  * activities, task callbacks, tags, definition validation, nested executions, versions and aliases
- * (versions.ts). Map runs, RedriveExecution and TestState are not implemented (the gateway answers 501).
+ * (versions.ts), TestState (test-state.ts). Map runs and RedriveExecution are not implemented (the gateway answers 501).
  */
 import { AwsError } from '../../core/errors.js';
 import { parseArn, uuid } from '../../core/ids.js';
@@ -20,6 +20,7 @@ import { assertValidName } from './names.js';
 import { MockConfigSource } from './mocks.js';
 import { ExecutionRunner, type ExecutionStatusListener } from './runner.js';
 import { MemoryStatesStore, type ActivityRecord, type ExecutionRecord, type MachineRevision, type StateMachineRecord } from './store.js';
+import { testState } from './test-state.js';
 import { publishVersion, versionHandlers } from './versions.js';
 import * as views from './views.js';
 
@@ -226,6 +227,10 @@ export const createService: ServiceFactory = (cloud) => {
       ValidateStateMachineDefinition(_ctx, input: T.ValidateStateMachineDefinitionInput): T.ValidateStateMachineDefinitionOutput {
         const r = validateDefinition(input.definition, { type: input.type, severity: input.severity, maxResults: input.maxResults });
         return { result: r.result, diagnostics: r.diagnostics, truncated: r.truncated };
+      },
+
+      TestState(ctx, input: T.TestStateInput): Promise<T.TestStateOutput> {
+        return testState(input, { integrations, clock: cloud.clock, account: ctx.account, region: ctx.region });
       },
 
       // --- executions -----------------------------------------------------------------------
