@@ -1,4 +1,4 @@
-/** Lambda's operations (restJson1): functions, code, versions, invocation, concurrency, tags. */
+/** Lambda's operations (restJson1): functions, code, versions, invocation, concurrency, tags, event source mappings. */
 import type { ServiceFactory } from '../registry.js';
 import type { RequestContext, ServiceInstance } from '../types.js';
 import type * as T from '../../generated/lambda.types.js';
@@ -9,9 +9,11 @@ import { layerRefs, lastModified, listView, newConfig, updatedConfig, validateSe
 import { ACCOUNT_CONCURRENCY, type InvokeResult } from './invoke.js';
 import { conflict, functionArn, functionNotFound, invalid, preconditionFailed } from './names.js';
 import { aliasHandlers } from './aliases.js';
+import { eventSourceMappingHandlers, notFound as mappingNotFound } from './event-source-mappings.js';
 import { layerHandlers } from './layers.js';
 import { policyHandlers } from './policy.js';
 import { accountLimitError, LambdaCore, type InvokeOptions } from './service.js';
+import { SqsPollers } from './sqs-poller.js';
 import type { FunctionRecord, VersionRecord } from './store.js';
 
 /** The Lambda service instance: handlers plus the in-process interface other services use. */
@@ -29,6 +31,7 @@ const LIST_MAX = 50;
 export const createService: ServiceFactory = (cloud) => {
   const core = new LambdaCore(cloud);
   const { store } = core;
+  const pollers = new SqsPollers(core);
   const scope = (ctx: RequestContext) => ({ account: ctx.account, region: ctx.region });
 
   function checkRevision(fn: FunctionRecord, revisionId: string | undefined): void {
@@ -261,9 +264,16 @@ export const createService: ServiceFactory = (cloud) => {
     ...aliasHandlers(core),
     ...policyHandlers(core),
     ...layerHandlers(core),
+    ...eventSourceMappingHandlers(core, pollers),
   };
 
-  function taggable(ctx: RequestContext, resource: string): FunctionRecord {
+  function taggable(ctx: RequestContext, resource: string): { tags: Record<string, string> } {
+    const mapping = /^arn:[^:]+:lambda:[^:]*:\d{12}:event-source-mapping:(.+)$/.exec(resource);
+    if (mapping) {
+      const m = store.mappings.get(mapping[1]);
+      if (!m || m.arn !== resource) throw mappingNotFound();
+      return m;
+    }
     const ref = core.ref(scope(ctx), resource);
     if (ref.qualifier) throw invalid('Tags are not supported for resource: ' + resource);
     return core.fn(ref);
@@ -277,7 +287,10 @@ export const createService: ServiceFactory = (cloud) => {
     logs(name, s = {}) {
       return core.functionLogs(core.fn(core.ref({ account: s.account ?? DEFAULT_ACCOUNT, region: s.region ?? DEFAULT_REGION }, name)));
     },
-    stop: () => core.stop(),
+    stop() {
+      pollers.stop();
+      return core.stop();
+    },
   };
   return service;
 };

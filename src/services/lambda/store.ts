@@ -8,7 +8,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import type { AliasConfiguration, FunctionConfiguration, FunctionEventInvokeConfig } from '../../generated/lambda.types.js';
+import type {
+  AliasConfiguration,
+  EventSourceMappingMetricsConfig,
+  Filter,
+  FunctionConfiguration,
+  FunctionEventInvokeConfig,
+  FunctionResponseType,
+  ProvisionedPollerConfig,
+  ScalingConfig,
+} from '../../generated/lambda.types.js';
+import type { CompiledPattern } from '../../core/patterns/index.js';
 import { randomHex } from '../../core/ids.js';
 import { extractZip } from './zip.js';
 
@@ -79,8 +89,39 @@ export interface LayerVersionRecord {
   code: CodeArtifact;
 }
 
+export type MappingState = 'Creating' | 'Enabling' | 'Enabled' | 'Disabling' | 'Disabled' | 'Updating' | 'Deleting';
+
+/** An event source mapping (SQS queues only). */
+export interface MappingRecord {
+  uuid: string;
+  account: string;
+  region: string;
+  /** EventSourceMappingArn. */
+  arn: string;
+  /** The function, qualified when the mapping names a version or alias. */
+  functionArn: string;
+  eventSourceArn: string;
+  fifo: boolean;
+  batchSize: number;
+  batchingWindowSeconds: number;
+  filters?: Filter[];
+  /** The compiled `filters`, in the same order. */
+  matchers?: CompiledPattern[];
+  responseTypes: FunctionResponseType[];
+  scaling?: ScalingConfig;
+  kmsKeyArn?: string;
+  metrics?: EventSourceMappingMetricsConfig;
+  provisioned?: ProvisionedPollerConfig;
+  enabled: boolean;
+  state: MappingState;
+  lastModified: Date;
+  tags: Record<string, string>;
+}
+
 export class LambdaStore {
   private readonly functions = new Map<string, FunctionRecord>();
+  /** Event source mappings by UUID, in creation order. */
+  readonly mappings = new Map<string, MappingRecord>();
   private readonly layers = new Map<string, LayerVersionRecord[]>();
   private readonly layerCounters = new Map<string, number>();
   private readonly artifacts = new Map<string, CodeArtifact>();
