@@ -9,7 +9,12 @@
  * (`Output/a/b[0]`, `Arguments/Id`, `Choices[1]/Condition`, ...).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import jsonata from 'jsonata';
+import { createRequire } from 'node:module';
+import type jsonata from 'jsonata';
+
+/** The jsonata package (about 300 KB of code) is loaded on the first expression, not at start-up. */
+let loaded: typeof jsonata | undefined;
+const jsonataPackage = (): typeof jsonata => (loaded ??= createRequire(import.meta.url)('jsonata') as typeof jsonata);
 import { StatesError } from './errors.js';
 import { isJsonObject, jsonText, setOwn, type JsonObject } from './json-values.js';
 import { compileFast, FALLBACK, type FastEval } from './jsonata-fast.js';
@@ -57,7 +62,7 @@ const MAX_CACHED = 10_000;
 function compiledEntry(text: string): Compiled {
   let entry = compiled.get(text);
   if (entry === undefined) {
-    const expr = jsonata(text);
+    const expr = jsonataPackage()(text);
     for (const [name, impl, signature] of FUNCTIONS) expr.registerFunction(name, impl, signature);
     // Step Functions removes $eval (use $parse).
     expr.assign('eval', undefined);
