@@ -1,7 +1,7 @@
 /**
  * Step Functions: state machines (Standard and Express), executions with AWS's history events,
  * activities, task callbacks, tags, definition validation, nested executions, versions and aliases
- * (versions.ts), TestState (test-state.ts). Map runs and RedriveExecution are not implemented (the gateway answers 501).
+ * (versions.ts), TestState (test-state.ts), RedriveExecution (redrive.ts). Map runs are not implemented (the gateway answers 501).
  */
 import { AwsError } from '../../core/errors.js';
 import { parseArn, uuid } from '../../core/ids.js';
@@ -212,9 +212,10 @@ export const createService: ServiceFactory = (cloud) => {
         if (splitMachineArn(input.stateMachineArn).qualifier !== undefined) throw labeledArnNotSupported();
         const m = store.machine(ctx.account, ctx.region, input.stateMachineArn);
         if (!m) return {};
-        // Running executions go on; the machine is DELETING until the last one stops.
-        if (m.running > 0) m.status = 'DELETING';
-        else store.removeMachine(m);
+        // Running executions go on; the machine is DELETING until the last one stops (and its
+        // stopped executions, which stay describable, can no longer be redriven).
+        m.status = 'DELETING';
+        if (m.running === 0) store.removeMachine(m);
         return {};
       },
 
@@ -250,6 +251,14 @@ export const createService: ServiceFactory = (cloud) => {
         return { stopDate: run.stopDate ?? new Date(ctx.now()) };
       },
 
+      RedriveExecution(ctx, input: T.RedriveExecutionInput): T.RedriveExecutionOutput {
+        // Express executions keep no state to pick up from: AWS does not support redriving them.
+        if (parseStatesArn(input.executionArn, ['execution', 'express']).type === 'express') {
+          throw new AwsError('ExecutionNotRedrivable', 'Executions of EXPRESS state machines cannot be redriven');
+        }
+        return runner.redrive(execution(ctx, input.executionArn), input.clientToken);
+      },
+
       DescribeExecution(ctx, input: T.DescribeExecutionInput): T.DescribeExecutionOutput {
         return views.describeExecution(execution(ctx, input.executionArn), input.includedData === 'METADATA_ONLY');
       },
@@ -269,15 +278,15 @@ export const createService: ServiceFactory = (cloud) => {
         const alias = qualifier !== undefined && !isVersionQualifier(qualifier) ? m.aliases.get(qualifier) : undefined;
         if (qualifier !== undefined && !version && !alias) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${input.stateMachineArn}'`);
         const matching: ExecutionRecord[] = [];
-        if (input.redriveFilter !== 'REDRIVEN') {
-          for (let i = m.executions.length - 1; i >= 0; i--) {
-            const e = m.executions[i];
-            if (input.statusFilter && e.run.status !== input.statusFilter) continue;
-            if (alias ? e.alias !== alias : version && e.version !== version) continue;
-            matching.push(e);
-          }
+        const redriven = input.redriveFilter === undefined ? undefined : input.redriveFilter === 'REDRIVEN';
+        for (let i = m.executions.length - 1; i >= 0; i--) {
+          const e = m.executions[i];
+          if (input.statusFilter && e.run.status !== input.statusFilter) continue;
+          if (redriven !== undefined && e.run.redriveCount > 0 !== redriven) continue;
+          if (alias ? e.alias !== alias : version && e.version !== version) continue;
+          matching.push(e);
         }
-        const scope = `ListExecutions#${input.stateMachineArn}#${input.statusFilter ?? ''}`;
+        const scope = `ListExecutions#${input.stateMachineArn}#${input.statusFilter ?? ''}#${input.redriveFilter ?? ''}`;
         const { page, nextToken } = paginate(matching, { maxResults: input.maxResults, nextToken: input.nextToken, scope, defaultMax: DEFAULT_PAGE });
         return withToken({ executions: page.map(views.executionListItem) }, nextToken);
       },

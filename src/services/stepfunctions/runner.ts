@@ -7,7 +7,7 @@
 import type { Cloud } from '../../core/cloud.js';
 import { AwsError, validationMessage } from '../../core/errors.js';
 import { uuid } from '../../core/ids.js';
-import type { ExecutionStatus, StartSyncExecutionOutput } from '../../generated/states.types.js';
+import type { ExecutionStatus, RedriveExecutionOutput, StartSyncExecutionOutput } from '../../generated/states.types.js';
 import { parseJson } from './asl/validate-json.js';
 import { executionArn, expressExecutionArn } from './arns.js';
 import type { ActivityHub } from './executor/activities.js';
@@ -17,6 +17,7 @@ import type { TaskTokenTable } from './executor/tokens.js';
 import type { IntegrationRegistry } from './integrations/registry.js';
 import { MockedIntegrations, type MockConfigSource } from './mocks.js';
 import { assertValidName } from './names.js';
+import { CLIENT_TOKEN_TTL_MS, CLIENT_TOKENS_KEPT, notRedrivableReason } from './redrive.js';
 import type { ExecutionRecord, StateMachineRecord, StatesStore } from './store.js';
 import { resolveTarget, type ExecutionTarget } from './versions.js';
 
@@ -36,6 +37,11 @@ export interface ExecutionStatusChange {
   output?: string;
   error?: string;
   cause?: string;
+  redriveCount: number;
+  redriveDate?: Date;
+  redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE';
+  /** Why the execution cannot be redriven (NOT_REDRIVABLE only). */
+  redriveStatusReason?: string;
 }
 
 export type ExecutionStatusListener = (change: ExecutionStatusChange) => void;
@@ -220,12 +226,43 @@ export class ExecutionRunner {
       tokens: this.tokens,
       activities: this.activities,
     });
+    this.track(m, run);
+    return run;
+  }
+
+  /** Counts `run` among its machine's running executions until it stops. */
+  private track(m: StateMachineRecord, run: Execution): void {
     m.running++;
     void run.done.then(() => {
       m.running--;
       if (m.status === 'DELETING' && m.running === 0) this.store.removeMachine(m);
     });
-    return run;
+  }
+
+  /**
+   * RedriveExecution: restarts a stopped Standard execution from what did not succeed. A client
+   * token already used for one of its last redrives (within 15 minutes) gets that redrive's answer.
+   */
+  redrive(e: ExecutionRecord, clientToken: string | undefined): RedriveExecutionOutput {
+    const now = this.cloud.clock.now();
+    if (clientToken !== undefined) {
+      const seen = e.redriveTokens?.find((t) => t.token === clientToken);
+      if (seen && now - seen.redriveDate.getTime() < CLIENT_TOKEN_TTL_MS) return { redriveDate: seen.redriveDate };
+    }
+    const reason = notRedrivableReason(e, now);
+    if (reason !== undefined) throw new AwsError('ExecutionNotRedrivable', reason);
+    const { run } = e;
+    run.redrive();
+    this.track(e.machine, run);
+    const redriveDate = run.redriveDate!;
+    if (clientToken !== undefined) {
+      const tokens = (e.redriveTokens ??= []);
+      tokens.push({ token: clientToken, redriveDate });
+      if (tokens.length > CLIENT_TOKENS_KEPT) tokens.shift();
+    }
+    this.emit(e);
+    void run.done.then(() => this.emit(e));
+    return { redriveDate };
   }
 
   private emit(e: ExecutionRecord): void {
@@ -240,7 +277,15 @@ export class ExecutionRunner {
       status: run.status,
       startDate: run.startDate,
       input: e.input,
+      redriveCount: run.redriveCount,
+      redriveStatus: 'REDRIVABLE',
     };
+    const reason = notRedrivableReason(e, this.cloud.clock.now());
+    if (reason !== undefined) {
+      change.redriveStatus = 'NOT_REDRIVABLE';
+      change.redriveStatusReason = reason;
+    }
+    if (run.redriveDate) change.redriveDate = run.redriveDate;
     if (run.stopDate) change.stopDate = run.stopDate;
     if (run.output !== undefined) change.output = run.output;
     if (run.error !== undefined) change.error = run.error;

@@ -84,6 +84,8 @@ export interface ExecutionRecord {
   input: string;
   traceHeader?: string;
   run: Execution;
+  /** RedriveExecution client tokens recently used (newest last), for idempotent answers. */
+  redriveTokens?: { token: string; redriveDate: Date }[];
 }
 
 export interface ActivityRecord {

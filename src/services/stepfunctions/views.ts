@@ -1,6 +1,7 @@
 /** The output shapes of Describe* / List* built from store records, as AWS fills them. */
 import type * as T from '../../generated/states.types.js';
 import type { HistoryEvent } from './executor/execution.js';
+import { notRedrivableReason } from './redrive.js';
 import type { ActivityRecord, ExecutionRecord, MachineRevision, StateMachineRecord, VersionRecord } from './store.js';
 
 export const describeMachine = (m: StateMachineRecord): T.DescribeStateMachineOutput => describeRevision(m, m.arn, m.revision, m.creationDate, m.status);
@@ -64,13 +65,14 @@ export function describeExecution(e: ExecutionRecord, metadataOnly: boolean): T.
   if (e.traceHeader !== undefined) out.traceHeader = e.traceHeader;
   if (e.version) out.stateMachineVersionArn = e.version.arn;
   if (e.alias) out.stateMachineAliasArn = e.alias.arn;
-  out.redriveCount = 0;
-  // AWS can redrive failed, timed out and aborted Standard executions (Nimbus does not implement RedriveExecution).
-  if (run.status === 'RUNNING' || run.status === 'SUCCEEDED') {
-    out.redriveStatus = 'NOT_REDRIVABLE';
-    out.redriveStatusReason = `Execution is ${run.status} and cannot be redriven`;
-  } else {
+  out.redriveCount = run.redriveCount;
+  if (run.redriveDate) out.redriveDate = run.redriveDate;
+  const reason = notRedrivableReason(e, run.options.clock.now());
+  if (reason === undefined) {
     out.redriveStatus = 'REDRIVABLE';
+  } else {
+    out.redriveStatus = 'NOT_REDRIVABLE';
+    out.redriveStatusReason = reason;
   }
   return out;
 }
@@ -81,7 +83,8 @@ export function executionListItem(e: ExecutionRecord): T.ExecutionListItem {
   if (run.stopDate) out.stopDate = run.stopDate;
   if (e.version) out.stateMachineVersionArn = e.version.arn;
   if (e.alias) out.stateMachineAliasArn = e.alias.arn;
-  out.redriveCount = 0;
+  out.redriveCount = run.redriveCount;
+  if (run.redriveDate) out.redriveDate = run.redriveDate;
   return out;
 }
 

@@ -27,6 +27,31 @@ export interface BranchParent {
   abortChildren(causeEventId: number): void;
 }
 
+/**
+ * Where a stopped branch picks up when its execution is redriven: the state to enter again, that
+ * state's raw input and the variables it saw, and for a Map or Parallel state what its children did.
+ */
+export interface ResumePoint {
+  state: string;
+  input: unknown;
+  inputJson: string | undefined;
+  vars: VariableStore | undefined;
+  children?: ChildrenResume;
+}
+
+/** The children of a Map or Parallel state at the stop: succeeded outputs, and where the others stand. */
+export interface ChildrenResume {
+  /** Outputs of the children that succeeded, by index (sparse: only those indexes are present). */
+  results: unknown[];
+  /** Resume points of the children that failed, were aborted or were running; the others start afresh. */
+  points: (ResumePoint | undefined)[];
+}
+
+/** A Map or Parallel state's children, as a resume point sees them. */
+export interface ChildrenSnapshot {
+  snapshot(pointOf: (child: Branch) => ResumePoint): ChildrenResume;
+}
+
 export interface Branch {
   /** The `States` object this branch runs. */
   states: Record<string, any>;
@@ -59,6 +84,10 @@ export interface Branch {
   jsonata: boolean;
   /** Workflow variables this branch reads (undefined until something assigns one). */
   vars: VariableStore | undefined;
+  /** The children of the current Map / Parallel visit (kept after they fail, for a redrive). */
+  fan: ChildrenSnapshot | undefined;
+  /** On a redrive: what the children of the Map / Parallel state about to run had done. */
+  resume: ChildrenResume | undefined;
 }
 
 export function newBranch(
@@ -91,5 +120,15 @@ export function newBranch(
     index,
     jsonata: false,
     vars: childStore(vars),
+    fan: undefined,
+    resume: undefined,
   };
+}
+
+/** A branch that re-enters `point` (redrive), with the variables it had. */
+export function resumedBranch(states: Record<string, any>, point: ResumePoint, cursor: number, parent: BranchParent | undefined, index: number): Branch {
+  const b = newBranch(states, point.state, point.input, point.inputJson, cursor, parent, index);
+  b.vars = point.vars;
+  b.resume = point.children;
+  return b;
 }

@@ -16,7 +16,7 @@ import { applyResultPath } from '../asl/io.js';
 import { errorMatches, retryDelayMs } from '../asl/retry.js';
 import type { IntegrationRegistry } from '../integrations/registry.js';
 import type { ActivityHub } from './activities.js';
-import { newBranch, type Branch, type BranchParent, type Failure, type Work } from './branch.js';
+import { newBranch, resumedBranch, type Branch, type BranchParent, type Failure, type ResumePoint, type Work } from './branch.js';
 import { HistoryLog, NOT_TRUNCATED } from './history.js';
 import { dataLimitCause, exceedsPayloadLimit, toJson } from './payload-size.js';
 import { planOf } from './plan.js';
@@ -53,7 +53,8 @@ export interface EngineConfig {
   account: string;
 }
 
-export type Settle = (status: TerminalStatus, output?: string, error?: string, cause?: string) => void;
+/** `resume`: where a redrive would pick up (unsuccessful ends only). */
+export type Settle = (status: TerminalStatus, output?: string, error?: string, cause?: string, resume?: ResumePoint) => void;
 
 export class Engine implements Runnable {
   queued = false;
@@ -68,6 +69,9 @@ export class Engine implements Runnable {
   private readonly stateMachineName: string;
   /** The machine's QueryLanguage is JSONata: states without their own QueryLanguage inherit it. */
   private readonly jsonata: boolean;
+  /** `$$.Execution.RedriveCount` / `RedriveTime` (set by `redrive`). */
+  private redriveCount = 0;
+  private redriveTime: string | undefined;
 
   constructor(
     readonly config: EngineConfig,
@@ -102,11 +106,34 @@ export class Engine implements Runnable {
     if (c.stateMachineVersionArn) details.stateMachineVersionArn = c.stateMachineVersionArn;
     this.history.add('ExecutionStarted', 0, 'executionStartedEventDetails', details);
     const def = c.definition;
-    if (typeof def.TimeoutSeconds === 'number' && def.TimeoutSeconds > 0) {
-      this.timeout = this.clock.setTimeout(() => this.timedOut(), def.TimeoutSeconds * 1000);
-    }
+    this.armTimeout();
     this.root = newBranch(def.States, def.StartAt, c.input, inputJson, 0, undefined, 0);
     this.schedule(this.root);
+  }
+
+  /**
+   * RedriveExecution: writes ExecutionRedriven after the last event and re-enters the states that
+   * did not succeed (`point`, captured when the execution stopped). The execution timeout restarts.
+   */
+  redrive(point: ResumePoint, redriveCount: number, redriveMs: number): void {
+    this.redriveCount = redriveCount;
+    this.redriveTime = new Date(redriveMs).toISOString();
+    const id = this.history.add('ExecutionRedriven', this.history.lastEventId, 'executionRedrivenEventDetails', { redriveCount });
+    this.armTimeout();
+    this.root = resumedBranch(this.config.definition.States, point, id, undefined, 0);
+    this.schedule(this.root);
+  }
+
+  private armTimeout(): void {
+    const t = this.config.definition.TimeoutSeconds;
+    if (typeof t === 'number' && t > 0) this.timeout = this.clock.setTimeout(() => this.timedOut(), t * 1000);
+  }
+
+  /** Where `b` (and, through a Map or Parallel state, its children) would pick up on a redrive. */
+  private resumePoint(b: Branch): ResumePoint {
+    const p: ResumePoint = { state: b.state, input: b.input, inputJson: b.inputJson, vars: b.vars };
+    if (b.fan) p.children = b.fan.snapshot((child) => this.resumePoint(child));
+    return p;
   }
 
   // --- scheduling -------------------------------------------------------------------------
@@ -181,6 +208,7 @@ export class Engine implements Runnable {
     if (!def || typeof def !== 'object') throw new StatesError('States.Runtime', `The state machine has no state named '${b.state}'`);
     const plan = planOf(def);
     b.def = def;
+    b.fan = undefined;
     b.inState = true;
     b.retries = undefined;
     b.retryCount = 0;
@@ -246,6 +274,8 @@ export class Engine implements Runnable {
     }
     b.cursor = this.history.exited(planOf(b.def).exited!, b.cursor, b.state, json, texts);
     b.inState = false;
+    b.fan = undefined;
+    b.resume = undefined;
     if (next === undefined) return this.branchSucceeded(b, output, json);
     b.state = next;
     b.input = output;
@@ -341,7 +371,7 @@ export class Engine implements Runnable {
     if (b.parent) return b.parent.childFailed(b, f);
     if (!this.running) return;
     this.history.add('ExecutionFailed', b.cursor, 'executionFailedEventDetails', errorDetails(f));
-    this.finish('FAILED', undefined, f.error, f.cause);
+    this.finish('FAILED', undefined, f.error, f.cause, this.resumePoint(b));
   }
 
   /** Stops a branch silently (execution stopped or timed out). */
@@ -373,10 +403,11 @@ export class Engine implements Runnable {
     const state: Record<string, unknown> = { Name: b.state, EnteredTime: new Date(b.enteredAt).toISOString() };
     if (b.def?.Retry !== undefined) state.RetryCount = b.retryCount;
     const ctx = {
-      Execution: { Id: c.executionArn, Input: c.input, StartTime: this.startTime, Name: c.name, RoleArn: c.roleArn, RedriveCount: 0 },
+      Execution: { Id: c.executionArn, Input: c.input, StartTime: this.startTime, Name: c.name, RoleArn: c.roleArn, RedriveCount: this.redriveCount },
       StateMachine: { Id: c.stateMachineArn, Name: this.stateMachineName },
       State: state,
     } as unknown as ExecutionContextObject;
+    if (this.redriveTime !== undefined) ctx.Execution.RedriveTime = this.redriveTime;
     if (token !== undefined) ctx.Task = { Token: token };
     return ctx;
   }
@@ -385,30 +416,32 @@ export class Engine implements Runnable {
 
   stop(error?: string, cause?: string): void {
     if (!this.running) return;
+    const resume = this.root && this.resumePoint(this.root);
     if (this.root) this.cancelBranch(this.root);
     const details: Record<string, string> = {};
     if (error !== undefined) details.error = error;
     if (cause !== undefined) details.cause = cause;
     this.history.add('ExecutionAborted', this.history.lastEventId, 'executionAbortedEventDetails', details);
-    this.finish('ABORTED', undefined, error, cause);
+    this.finish('ABORTED', undefined, error, cause, resume);
   }
 
   private timedOut(): void {
     this.timeout = undefined;
     if (!this.running) return;
+    const resume = this.root && this.resumePoint(this.root);
     if (this.root) this.cancelBranch(this.root);
     this.history.add('ExecutionTimedOut', this.history.lastEventId, 'executionTimedOutEventDetails', {});
-    this.finish('TIMED_OUT');
+    this.finish('TIMED_OUT', undefined, undefined, undefined, resume);
   }
 
-  private finish(status: TerminalStatus, output?: string, error?: string, cause?: string): void {
+  private finish(status: TerminalStatus, output?: string, error?: string, cause?: string, resume?: ResumePoint): void {
     this.running = false;
     if (this.timeout) this.clock.clear(this.timeout);
     this.timeout = undefined;
     this.ready.length = 0;
     this.head = 0;
     this.root = undefined;
-    this.settle(status, output, error, cause);
+    this.settle(status, output, error, cause, resume);
   }
 }
 

@@ -6,7 +6,8 @@
 import type { Clock } from '../../../core/clock.js';
 import type { IntegrationRegistry } from '../integrations/registry.js';
 import { defaultActivityHub, type ActivityHub } from './activities.js';
-import { Engine, type TerminalStatus } from './engine.js';
+import type { ResumePoint } from './branch.js';
+import { Engine, type EngineConfig, type TerminalStatus } from './engine.js';
 import { HistoryLog, type HistoryEvent } from './history.js';
 import { defaultTokenTable, type TaskTokenTable } from './tokens.js';
 
@@ -51,24 +52,30 @@ export class Execution {
   output?: string;
   error?: string;
   cause?: string;
-  /** Resolves when the execution stops, whatever its status. */
-  readonly done: Promise<void>;
+  /** Times RedriveExecution restarted this execution, and when it last did. */
+  redriveCount = 0;
+  redriveDate?: Date;
+  /** Resolves when the execution stops, whatever its status (a new promise after each redrive). */
+  done: Promise<void>;
   private resolveDone!: () => void;
   private engine: Engine | undefined;
   private started = false;
   private readonly log: HistoryLog;
+  /** Where a redrive picks up; kept only while the execution is stopped unsuccessfully. */
+  private resume: ResumePoint | undefined;
 
   constructor(readonly options: ExecutionOptions) {
     const { clock } = options;
     this.startDate = clock.date();
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    const log = (this.log = new HistoryLog(clock, options.recordHistory !== false, options.onEvent));
-    this.engine = new Engine(
-      { ...options, tokens: options.tokens ?? defaultTokenTable, activities: options.activities ?? defaultActivityHub },
-      log,
-      (status, output, error, cause) => this.settle(status, output, error, cause),
-      this.startDate.getTime(),
-    );
+    this.log = new HistoryLog(clock, options.recordHistory !== false, options.onEvent);
+    this.engine = this.newEngine();
+  }
+
+  private newEngine(): Engine {
+    const o = this.options;
+    const config: EngineConfig = { ...o, tokens: o.tokens ?? defaultTokenTable, activities: o.activities ?? defaultActivityHub };
+    return new Engine(config, this.log, (status, output, error, cause, resume) => this.settle(status, output, error, cause, resume), this.startDate.getTime());
   }
 
   /** AWS's HistoryEvent records, oldest first (empty when `recordHistory` is false). */
@@ -92,8 +99,36 @@ export class Execution {
     this.engine?.stop(error, cause);
   }
 
-  private settle(status: TerminalStatus, output?: string, error?: string, cause?: string): void {
+  /** Stopped unsuccessfully with a place to pick up from (RedriveExecution's other rules are the API's). */
+  get canRedrive(): boolean {
+    return this.resume !== undefined && this.options.type === 'STANDARD';
+  }
+
+  /** Number of history events so far. */
+  get eventCount(): number {
+    return this.log.lastEventId;
+  }
+
+  /**
+   * RedriveExecution: RUNNING again, appending ExecutionRedriven and the re-entered states' events
+   * to the same history. The caller checks `canRedrive` first.
+   */
+  redrive(): void {
+    const point = this.resume;
+    if (!point || this.options.type !== 'STANDARD') throw new Error(`Execution ${this.executionArn} cannot be redriven`);
+    this.resume = undefined;
+    this.redriveCount++;
+    this.redriveDate = this.options.clock.date();
+    this.status = 'RUNNING';
+    this.stopDate = this.output = this.error = this.cause = undefined;
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.engine = this.newEngine();
+    this.engine.redrive(point, this.redriveCount, this.redriveDate.getTime());
+  }
+
+  private settle(status: TerminalStatus, output?: string, error?: string, cause?: string, resume?: ResumePoint): void {
     this.status = status;
+    if (status !== 'SUCCEEDED' && this.options.type === 'STANDARD') this.resume = resume;
     this.stopDate = this.options.clock.date();
     this.output = output;
     this.error = error;

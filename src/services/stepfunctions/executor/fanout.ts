@@ -5,10 +5,13 @@
  * and MapStateExited (both after the last iteration's events); on a failure the failed iteration's
  * MapIterationFailed, the running siblings' MapIterationAborted / <Type>StateAborted, then
  * MapStateFailed unless a retrier runs the state again.
+ *
+ * On a redrive (RedriveExecution), the children that succeeded keep their outputs and do not run
+ * again; the failed and aborted ones pick up at the state they stopped in (branch.ts ResumePoint).
  */
 import { StatesError } from '../asl/errors.js';
 import { applyPayloadTemplate } from '../asl/payload.js';
-import { newBranch, type Branch, type BranchParent, type Failure, type Work } from './branch.js';
+import { newBranch, resumedBranch, type Branch, type BranchParent, type ChildrenResume, type ChildrenSnapshot, type Failure, type ResumePoint, type Work } from './branch.js';
 import type { Engine } from './engine.js';
 import { isJsonataString, jsonataBindings, unexpectedType } from '../asl/jsonata.js';
 import { drive, numberField, stateBindings, value, type StateEvaluation } from './jsonata-states.js';
@@ -37,11 +40,13 @@ function launchParallel(x: Engine, b: Branch, input: unknown): void {
   const branches: { StartAt: string; States: Record<string, any> }[] = b.def.Branches;
   b.cursor = x.history.add('ParallelStateStarted', b.cursor);
   const fan = new Fanout(x, b, 'Parallel', branches.length, b.cursor);
-  if (!branches.length) return fan.finish();
+  if (fan.remaining === 0) return fan.finish();
   const inputJson = x.history.recording ? toJson(input) : undefined;
   fan.park();
   for (let i = 0; i < branches.length; i++) {
-    fan.launch(newBranch(branches[i].States, branches[i].StartAt, input, inputJson, b.cursor, fan, i, b.vars));
+    if (fan.succeeded(i)) continue;
+    const point = fan.pointOf(i);
+    fan.launch(point ? resumedBranch(branches[i].States, point, b.cursor, fan, i) : newBranch(branches[i].States, branches[i].StartAt, input, inputJson, b.cursor, fan, i, b.vars));
   }
 }
 
@@ -93,11 +98,11 @@ function launchMap(x: Engine, b: Branch, items: unknown[], limit: unknown, work:
   b.cursor = x.history.add('MapStateStarted', b.cursor, 'mapStateStartedEventDetails', { length: items.length });
   const fan = new Fanout(x, b, 'Map', items.length, b.cursor);
   fan.map = work;
-  if (!items.length) return fan.finish();
+  if (fan.remaining === 0) return fan.finish();
   fan.park();
-  const first = limit > 0 ? Math.min(limit, items.length) : items.length;
+  const first = limit > 0 ? limit : items.length;
   try {
-    for (let i = 0; i < first; i++) fan.startIteration(b.cursor);
+    for (let i = 0; i < first && fan.hasNext(); i++) fan.startIteration(b.cursor);
   } catch (e) {
     fan.abandon();
     throw e;
@@ -117,11 +122,14 @@ interface MapWork {
   next: number;
 }
 
-class Fanout implements Work, BranchParent {
+class Fanout implements Work, BranchParent, ChildrenSnapshot {
   map: MapWork | undefined;
+  /** Children running, or stopped without succeeding (kept for a redrive's resume points). */
   private readonly children: (Branch | undefined)[];
   private readonly results: unknown[];
-  private remaining: number;
+  remaining: number;
+  /** On a redrive: where the children that did not succeed last time pick up. */
+  private readonly resume: ChildrenResume | undefined;
   private failed = false;
   /** The event the state's completion follows: the last child's end. */
   private last: number;
@@ -134,9 +142,46 @@ class Fanout implements Work, BranchParent {
     startedId: number,
   ) {
     this.children = new Array(count);
-    this.results = new Array(count);
-    this.remaining = count;
     this.last = startedId;
+    owner.fan = this;
+    const resume = owner.resume;
+    owner.resume = undefined;
+    if (resume && resume.points.length === count && resume.results.length === count) {
+      // A redrive: the children that succeeded keep their outputs and do not run again.
+      this.resume = resume;
+      this.results = resume.results;
+      let done = 0;
+      resume.results.forEach(() => done++); // forEach skips the holes: children that did not succeed
+      this.remaining = count - done;
+    } else {
+      this.results = new Array(count);
+      this.remaining = count;
+    }
+  }
+
+  /** The child `index` succeeded in an earlier attempt (redrive). */
+  succeeded(index: number): boolean {
+    return this.resume !== undefined && index in this.results;
+  }
+
+  pointOf(index: number): ResumePoint | undefined {
+    return this.resume?.points[index];
+  }
+
+  /** Some Map item has not started yet (skipping items a redrive keeps). */
+  hasNext(): boolean {
+    const m = this.map!;
+    while (m.next < m.items.length && this.succeeded(m.next)) m.next++;
+    return m.next < m.items.length;
+  }
+
+  snapshot(pointOf: (child: Branch) => ResumePoint): ChildrenResume {
+    const points: (ResumePoint | undefined)[] = new Array(this.children.length);
+    for (let i = 0; i < this.children.length; i++) {
+      const child = this.children[i];
+      if (child) points[i] = pointOf(child);
+    }
+    return { results: this.results, points };
   }
 
   park(): void {
@@ -155,6 +200,8 @@ class Fanout implements Work, BranchParent {
     const index = m.next++;
     const { x, owner } = this;
     const id = x.history.add('MapIterationStarted', previousEventId, 'mapIterationStartedEventDetails', { name: owner.state, index });
+    const point = this.pointOf(index);
+    if (point) return this.launch(resumedBranch(m.states, point, id, this, index));
     let input = m.inputs === undefined ? m.items[index] : m.inputs[index];
     if (m.selector !== undefined) {
       const ctx = x.context(owner);
@@ -171,7 +218,7 @@ class Fanout implements Work, BranchParent {
     this.results[child.index] = output;
     if (this.map) {
       this.last = x.history.add('MapIterationSucceeded', child.cursor, 'mapIterationSucceededEventDetails', { name: owner.state, index: child.index });
-      if (this.map.next < this.map.items.length) {
+      if (this.hasNext()) {
         try {
           this.startIteration(child.cursor);
         } catch (e) {
@@ -187,7 +234,6 @@ class Fanout implements Work, BranchParent {
   childFailed(child: Branch, f: Failure): void {
     if (this.failed) return;
     const { x, owner } = this;
-    this.children[child.index] = undefined;
     if (this.map) x.history.add('MapIterationFailed', child.cursor, 'mapIterationFailedEventDetails', { name: owner.state, index: child.index });
     if (child.inState && child.def?.Type === 'Task') x.history.add('TaskStateAborted', child.cursor);
     this.fail(f, child.cursor);
