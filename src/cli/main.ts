@@ -18,7 +18,8 @@ Options (flags win over environment variables):
   --log-level LEVEL  debug|info|warn|error|silent (NIMBUS_LOG_LEVEL, default info)
 
 Other settings:
-  NIMBUS_SFN_WAIT_SCALE  multiplier for Step Functions waits and retry intervals (0 = instant)
+  NIMBUS_SFN_WAIT_SCALE   multiplier for Step Functions waits and retry intervals (0 = instant)
+  NIMBUS_SFN_MOCK_CONFIG  Step Functions Local mock configuration (executions on <arn>#<TestCase>)
 `;
 
 function fail(message: string): never {
