@@ -191,3 +191,11 @@ test('fully qualified X-Amz-Target (as botocore sends for CloudTrail) is accepte
   const events = JSON.parse(res.text).Events as { EventName: string }[];
   assert.ok(events.some((e) => e.EventName === 'ListSecrets'), 'the earlier ListSecrets call is in the audit trail');
 });
+
+test('presigned requests: the service and region come from X-Amz-Credential', async () => {
+  const cred = encodeURIComponent('AKIDEXAMPLE/20260101/eu-west-1/sns/aws4_request');
+  const res = await fetch(`${n.endpoint}/?Action=CreateTopic&Name=presigned&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${cred}&X-Amz-Signature=0`);
+  assert.equal(res.status, 200);
+  const text = await res.text();
+  assert.match(text, /<TopicArn>arn:aws:sns:eu-west-1:000000000000:presigned<\/TopicArn>/);
+});
