@@ -3,6 +3,7 @@
  * one Map iteration. The engine moves it state by state; while it waits (Task, Wait, retry
  * backoff, child branches) it holds one cancellable piece of Work and no promise chain.
  */
+import type { StatePlan } from './plan.js';
 import { childStore, type VariableStore } from './variables.js';
 
 /** An ASL error on its way to Retry / Catch / the execution. */
@@ -57,8 +58,11 @@ export interface Branch {
   states: Record<string, any>;
   /** Name of the current (or next) state. */
   state: string;
-  /** Definition of the current state (set on entry). */
+  /** Definition of the current state and its plan (set on entry). */
   def: any;
+  plan: StatePlan | undefined;
+  /** The plan of `state` when already known (set on the way from the previous state). */
+  nextPlan: StatePlan | undefined;
   /** Raw input of the current state, and its JSON text when already known. */
   input: unknown;
   inputJson: string | undefined;
@@ -104,6 +108,8 @@ export function newBranch(
     states,
     state: startAt,
     def: undefined,
+    plan: undefined,
+    nextPlan: undefined,
     input,
     inputJson,
     cursor,

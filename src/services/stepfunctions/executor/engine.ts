@@ -19,7 +19,7 @@ import type { ActivityHub } from './activities.js';
 import { newBranch, resumedBranch, type Branch, type BranchParent, type Failure, type ResumePoint, type Work } from './branch.js';
 import { HistoryLog, NOT_TRUNCATED } from './history.js';
 import { dataLimitCause, exceedsPayloadLimit, toJson } from './payload-size.js';
-import { planOf } from './plan.js';
+import { linkedPlan, planOf, type StatePlan } from './plan.js';
 import type { TaskTokenTable } from './tokens.js';
 import { assignJsonPath, contextFor, runChoice, runFail, runPass, runSucceed, runWait } from './states.js';
 import { catchJsonata, runJsonataState } from './jsonata-states.js';
@@ -60,13 +60,15 @@ export class Engine implements Runnable {
   queued = false;
   readonly clock: Clock;
   readonly scale: number;
-  readonly startTime: string;
+  private readonly startMs: number;
+  /** `$$.Execution.StartTime` and `$$.StateMachine.Name`, formatted on first use (most runs never read them). */
+  private startTimeText: string | undefined;
+  private stateMachineNameText: string | undefined;
   running = true;
   private readonly ready: Branch[] = [];
   private head = 0;
   private timeout: TimerHandle | undefined;
   private root: Branch | undefined;
-  private readonly stateMachineName: string;
   /** The machine's QueryLanguage is JSONata: states without their own QueryLanguage inherit it. */
   private readonly jsonata: boolean;
   /** `$$.Execution.RedriveCount` / `RedriveTime` (set by `redrive`). */
@@ -81,9 +83,16 @@ export class Engine implements Runnable {
   ) {
     this.clock = config.clock;
     this.scale = Number.isFinite(config.waitScale) && config.waitScale > 0 ? config.waitScale : 0;
-    this.startTime = new Date(startMs).toISOString();
-    this.stateMachineName = config.stateMachineArn.split(':')[6] ?? '';
+    this.startMs = startMs;
     this.jsonata = config.definition?.QueryLanguage === 'JSONata';
+  }
+
+  get startTime(): string {
+    return (this.startTimeText ??= new Date(this.startMs).toISOString());
+  }
+
+  private get stateMachineName(): string {
+    return (this.stateMachineNameText ??= this.config.stateMachineArn.split(':')[6] ?? '');
   }
 
   get integrations(): IntegrationRegistry {
@@ -167,12 +176,25 @@ export class Engine implements Runnable {
 
   /** Runs up to `budget` states of the ready branches (called by the scheduler). */
   runSome(budget: number): number {
+    this.history.beginTurn(this.clock.now());
+    try {
+      return this.runReady(budget);
+    } finally {
+      this.history.endTurn();
+    }
+  }
+
+  private runReady(budget: number): number {
     let used = 0;
     while (this.head < this.ready.length && used < budget && this.running) {
       const b = this.ready[this.head++];
       if (b.done || b.blocked) continue;
       let runnable = true;
-      for (let slice = SLICE; runnable && slice > 0 && used < budget; slice--, used++) runnable = this.step(b);
+      for (let slice = SLICE; runnable && slice > 0 && used < budget; slice--, used++) {
+        // A fresh time every 64 states keeps event times close even when states do heavy work.
+        if ((used & 63) === 63) this.history.stamp(this.clock.now());
+        runnable = this.step(b);
+      }
       if (runnable) this.ready.push(b);
     }
     if (this.head >= this.ready.length) {
@@ -204,18 +226,27 @@ export class Engine implements Runnable {
   // --- states -----------------------------------------------------------------------------
 
   private enter(b: Branch): void {
-    const def = b.states[b.state];
-    if (!def || typeof def !== 'object') throw new StatesError('States.Runtime', `The state machine has no state named '${b.state}'`);
-    const plan = planOf(def);
+    let plan = b.nextPlan;
+    if (plan === undefined) {
+      const d = b.states[b.state];
+      if (!d || typeof d !== 'object') throw new StatesError('States.Runtime', `The state machine has no state named '${b.state}'`);
+      plan = planOf(d);
+    } else {
+      b.nextPlan = undefined;
+    }
+    const def = plan.def;
     b.def = def;
+    b.plan = plan;
     b.fan = undefined;
     b.inState = true;
     b.retries = undefined;
     b.retryCount = 0;
     if (this.history.recording && b.inputJson === undefined) b.inputJson = toJson(b.input);
+    const jsonata = (b.jsonata = plan.jsonata ?? this.jsonata);
+    if (plan.passThrough && plan.next !== undefined) return this.passOn(b, plan, plan.next);
     b.cursor = b.enteredId = this.history.entered(plan.entered, b.cursor, b.state, b.inputJson!);
     b.enteredAt = this.history.lastTime;
-    const jsonata = (b.jsonata = def.QueryLanguage === undefined ? this.jsonata : def.QueryLanguage === 'JSONata');
+    if (plan.passThrough) return this.exit(b, b.input, undefined);
     if (jsonata) return runJsonataState(this, b, def);
     switch (def.Type) {
       case 'Pass':
@@ -237,6 +268,21 @@ export class Engine implements Runnable {
       default:
         throw new StatesError('States.Runtime', `Unsupported state type '${String(def.Type)}'`);
     }
+  }
+
+  /**
+   * A Pass state that hands its input on to `next` unchanged: what `exit` would do for it, with both
+   * events written in one go (the commonest state of long workflows).
+   */
+  private passOn(b: Branch, plan: StatePlan, next: string): void {
+    const id = this.history.passedOn(b.cursor, b.state, b.inputJson);
+    b.enteredId = id - 1;
+    b.cursor = id;
+    b.enteredAt = this.history.lastTime;
+    b.inState = false;
+    b.resume = undefined;
+    b.state = next;
+    b.nextPlan = linkedPlan(plan, b.states, next);
   }
 
   /** Runs the work of a retriable state again (after a Retry backoff). */
@@ -272,12 +318,14 @@ export class Engine implements Runnable {
       texts = serialiseAssignment(b.state, assigned, b.vars);
       b.vars = commitAssignment(b.vars, assigned, texts);
     }
-    b.cursor = this.history.exited(planOf(b.def).exited!, b.cursor, b.state, json, texts);
+    const plan = b.plan!;
+    b.cursor = this.history.exited(plan.exited!, b.cursor, b.state, json, texts);
     b.inState = false;
     b.fan = undefined;
     b.resume = undefined;
     if (next === undefined) return this.branchSucceeded(b, output, json);
     b.state = next;
+    b.nextPlan = linkedPlan(plan, b.states, next);
     b.input = output;
     b.inputJson = json;
   }

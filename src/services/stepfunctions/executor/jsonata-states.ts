@@ -22,7 +22,6 @@ import {
 import type { Branch, Work } from './branch.js';
 import { nextOf, type Engine } from './engine.js';
 import { attemptMap, attemptParallel } from './fanout.js';
-import { planOf } from './plan.js';
 import { timestampMs, waitThenExit } from './states.js';
 import { attemptTask } from './task.js';
 
@@ -114,7 +113,7 @@ export function stateBindings(x: Engine, b: Branch, extra?: { result?: unknown; 
   const states: StatesBinding = { input: b.input };
   if (extra?.result !== undefined) states.result = extra.result;
   if (extra?.errorOutput !== undefined) states.errorOutput = extra.errorOutput;
-  if (token !== undefined || planOf(b.def).jsonataContext) states.context = x.context(b, token);
+  if (token !== undefined || b.plan!.jsonataContext) states.context = x.context(b, token);
   return jsonataBindings(b.vars?.values, states);
 }
 

@@ -11,13 +11,12 @@ import { parseTimestamp, timestampToEpochMs } from '../asl/timestamp.js';
 import type { Branch } from './branch.js';
 import { nextOf, type Engine } from './engine.js';
 import { finishJsonata } from './jsonata-states.js';
-import { planOf } from './plan.js';
 
 type Ctx = ExecutionContextObject | undefined;
 type Vars = Record<string, unknown> | undefined;
 
 export function contextFor(x: Engine, b: Branch): Ctx {
-  return planOf(b.def).needsContext ? x.context(b) : undefined;
+  return b.plan!.needsContext ? x.context(b) : undefined;
 }
 
 /** The variables `b` reads (undefined when none was ever assigned). */
@@ -50,7 +49,7 @@ export function assignJsonPath(assign: unknown, data: unknown, ctx: Ctx, vars: V
 export function finishResult(x: Engine, b: Branch, result: unknown): void {
   if (b.jsonata) return finishJsonata(x, b, result);
   const def = b.def;
-  finishJsonPath(x, b, def, result, planOf(def).needsContext ? x.context(b) : undefined);
+  finishJsonPath(x, b, def, result, b.plan!.needsContext ? x.context(b) : undefined);
 }
 
 /** A path (`$.x`, `$$.x`, `$var.x`) or an intrinsic function call, evaluated against `data`. */
@@ -79,7 +78,7 @@ export function runChoice(x: Engine, b: Branch, def: any): void {
   const eff = effectiveInput(def, b.input, ctx, vars);
   let next: string;
   let assigned: Record<string, unknown> | undefined;
-  if (!planOf(def).assigns) {
+  if (!b.plan!.assigns) {
     next = selectChoice(def, eff, ctx, vars);
   } else {
     const rule = def.Choices.find((r: any) => evaluateChoiceRule(r, eff, ctx, vars));

@@ -13,13 +13,12 @@ import { errorDetails, type Engine } from './engine.js';
 import { drive, numberField, stateBindings, value, type StateEvaluation } from './jsonata-states.js';
 import { NOT_TRUNCATED } from './history.js';
 import { dataLimitCause, exceedsPayloadLimit, toJson } from './payload-size.js';
-import { planOf } from './plan.js';
 import { effectiveInput, finishResult, valueAt, varsOf } from './states.js';
 
 /** Starts one attempt of the Task state `b` is in (on entry, and again on each retry). */
 export function attemptTask(x: Engine, b: Branch): void {
   const def = b.def;
-  const plan = planOf(def);
+  const plan = b.plan!;
   const parsed = plan.resource;
   if (!parsed) {
     throw new StatesError('States.Runtime', `The resource '${String(def.Resource)}' is not a service integration, Lambda function or activity ARN that Step Functions knows`);
