@@ -20,6 +20,7 @@ import { assertValidName } from './names.js';
 import { CLIENT_TOKEN_TTL_MS, CLIENT_TOKENS_KEPT, notRedrivableReason } from './redrive.js';
 import type { ExecutionRecord, StateMachineRecord, StatesStore } from './store.js';
 import { resolveTarget, type ExecutionTarget } from './versions.js';
+import { withExecutionData } from './views.js';
 
 /** What EventBridge's "Step Functions Execution Status Change" event is built from (Standard executions only, as on AWS). */
 export interface ExecutionStatusChange {
@@ -120,17 +121,7 @@ export class ExecutionRunner {
       stopDate,
       status: run.status as StartSyncExecutionOutput['status'],
     };
-    if (!metadataOnly) {
-      out.input = input;
-      out.inputDetails = { included: true };
-      if (run.output !== undefined) {
-        out.output = run.output;
-        out.outputDetails = { included: true };
-      }
-    }
-    if (run.error !== undefined) out.error = run.error;
-    if (run.cause !== undefined) out.cause = run.cause;
-    if (req.traceHeader !== undefined) out.traceHeader = req.traceHeader;
+    withExecutionData(out, input, run, req.traceHeader, metadataOnly);
     const ms = stopDate.getTime() - started.startDate.getTime();
     out.billingDetails = { billedMemoryUsedInMB: EXPRESS_MEMORY_MB, billedDurationInMilliseconds: Math.max(100, Math.ceil(ms / 100) * 100) };
     return out;

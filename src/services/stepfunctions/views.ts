@@ -48,12 +48,16 @@ export function describeMachineForExecution(e: ExecutionRecord): T.DescribeState
 
 export const machineListItem = (m: StateMachineRecord): T.StateMachineListItem => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: m.creationDate });
 
-export function describeExecution(e: ExecutionRecord, metadataOnly: boolean): T.DescribeExecutionOutput {
-  const run = e.run;
-  const out: T.DescribeExecutionOutput = { executionArn: e.arn, stateMachineArn: e.machine.arn, name: e.name, status: run.status, startDate: run.startDate };
-  if (run.stopDate) out.stopDate = run.stopDate;
+/** Input/output (unless METADATA_ONLY), error, cause and trace header of an execution's answer. */
+export function withExecutionData(
+  out: { input?: string; inputDetails?: T.CloudWatchEventsExecutionDataDetails; output?: string; outputDetails?: T.CloudWatchEventsExecutionDataDetails; error?: string; cause?: string; traceHeader?: string },
+  input: string,
+  run: { output?: string; error?: string; cause?: string },
+  traceHeader: string | undefined,
+  metadataOnly: boolean,
+): void {
   if (!metadataOnly) {
-    out.input = e.input;
+    out.input = input;
     out.inputDetails = { included: true };
     if (run.output !== undefined) {
       out.output = run.output;
@@ -62,7 +66,14 @@ export function describeExecution(e: ExecutionRecord, metadataOnly: boolean): T.
   }
   if (run.error !== undefined) out.error = run.error;
   if (run.cause !== undefined) out.cause = run.cause;
-  if (e.traceHeader !== undefined) out.traceHeader = e.traceHeader;
+  if (traceHeader !== undefined) out.traceHeader = traceHeader;
+}
+
+export function describeExecution(e: ExecutionRecord, metadataOnly: boolean): T.DescribeExecutionOutput {
+  const run = e.run;
+  const out: T.DescribeExecutionOutput = { executionArn: e.arn, stateMachineArn: e.machine.arn, name: e.name, status: run.status, startDate: run.startDate };
+  if (run.stopDate) out.stopDate = run.stopDate;
+  withExecutionData(out, e.input, run, e.traceHeader, metadataOnly);
   if (e.version) out.stateMachineVersionArn = e.version.arn;
   if (e.alias) out.stateMachineAliasArn = e.alias.arn;
   out.redriveCount = run.redriveCount;
