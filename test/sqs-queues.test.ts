@@ -354,6 +354,7 @@ describe('old clients', () => {
     });
     assert.equal(r.status, 400);
     assert.match(r.text, /<Code>AWS\.SimpleQueueService\.NonExistentQueue<\/Code>/);
+    assert.match(r.text, /<Message>The specified queue does not exist for this wsdl version\.<\/Message>/);
     assert.match(r.text, /<Type>Sender<\/Type>/);
 
     const created = await rawRequest(h.endpoint, '/', {

@@ -177,6 +177,7 @@ async function dispatch(
       sourceIp,
       userAgent: req.headers['user-agent'],
       endpoint: `http://${req.host}`,
+      protocol: useQuery ? 'awsQuery' : model.protocol,
       cloud,
       now: () => cloud.clock.now(),
     };

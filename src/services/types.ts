@@ -1,4 +1,5 @@
 import type { Cloud } from '../core/cloud.js';
+import type { Protocol } from '../protocols/model.js';
 
 /** What a handler knows about the call it serves. */
 export interface RequestContext {
@@ -15,6 +16,8 @@ export interface RequestContext {
   userAgent?: string;
   /** Base URL the client used to reach Nimbus, e.g. http://localhost:4566 (for queue URLs). */
   endpoint: string;
+  /** Wire protocol of the call (`awsQuery` for SQS's old clients); undefined for in-process calls. */
+  protocol?: Protocol;
   cloud: Cloud;
   /** The Nimbus process's clock; all waiting goes through it. */
   now(): number;

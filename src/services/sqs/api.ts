@@ -38,7 +38,7 @@ export const createService: ServiceFactory = (cloud) => {
     const ref = parseQueueUrl(url, ctx.region);
     if (!ref) throw new AwsError('InvalidAddress', `The address ${url} is not valid for this endpoint.`);
     const q = store.get(ref);
-    if (!q) throw queueDoesNotExist();
+    if (!q) throw queueDoesNotExist(ctx);
     if (byUrl.size >= URL_CACHE_LIMIT) byUrl.clear();
     byUrl.set(key, q);
     return q;
@@ -161,7 +161,7 @@ export const createService: ServiceFactory = (cloud) => {
 
     GetQueueUrl(ctx, input: T.GetQueueUrlRequest): T.GetQueueUrlResult {
       const q = store.get({ account: input.QueueOwnerAWSAccountId ?? ctx.account, region: ctx.region, name: input.QueueName });
-      if (!q) throw queueDoesNotExist();
+      if (!q) throw queueDoesNotExist(ctx);
       return { QueueUrl: urlOf(ctx.endpoint, q) };
     },
 

@@ -1,7 +1,9 @@
 /** SQS's errors, with the codes and wording AWS answers. */
 import { AwsError } from '../../core/errors.js';
 
-export const queueDoesNotExist = (): AwsError => new AwsError('QueueDoesNotExist', 'The specified queue does not exist.');
+/** AWS words it differently for query-protocol clients (`...for this wsdl version.`). */
+export const queueDoesNotExist = (ctx?: { protocol?: string }): AwsError =>
+  new AwsError('QueueDoesNotExist', ctx?.protocol === 'awsQuery' ? 'The specified queue does not exist for this wsdl version.' : 'The specified queue does not exist.');
 
 export const invalidParameterValue = (message: string): AwsError => new AwsError('InvalidParameterValue', message);
 
