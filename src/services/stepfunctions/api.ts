@@ -9,7 +9,6 @@ import { paginate } from '../../core/paging.js';
 import type * as T from '../../generated/states.types.js';
 import type { ServiceFactory } from '../registry.js';
 import type { RequestContext, ServiceInstance } from '../types.js';
-import { invalidDefinitionMessage, validateDefinition } from './asl/validate.js';
 import { activityArn, invalidArn, isVersionQualifier, labeledArnNotSupported, parseStatesArn, splitMachineArn, stateMachineArn } from './arns.js';
 import { ActivityHub } from './executor/activities.js';
 import { registerNestedExecutions } from './executor/nested.js';
@@ -17,10 +16,8 @@ import { TaskTokenTable } from './executor/tokens.js';
 import { IntegrationRegistry } from './integrations/registry.js';
 import { forwardExecutionStatusEvents, registerServiceIntegrations } from './integrations/providers.js';
 import { assertValidName } from './names.js';
-import { MockConfigSource } from './mocks.js';
-import { ExecutionRunner, type ExecutionStatusListener } from './runner.js';
+import type { ExecutionRunner, ExecutionStatusChange, ExecutionStatusListener } from './runner.js';
 import { MemoryStatesStore, type ActivityRecord, type ExecutionRecord, type MachineRevision, type StateMachineRecord } from './store.js';
-import { testState } from './test-state.js';
 import { publishVersion, versionHandlers } from './versions.js';
 import * as views from './views.js';
 
@@ -47,9 +44,20 @@ export const createService: ServiceFactory = (cloud) => {
   const integrations = new IntegrationRegistry();
   const tokens = new TaskTokenTable();
   const activities = new ActivityHub(cloud.clock);
-  const runner = new ExecutionRunner(cloud, store, integrations, tokens, activities, new MockConfigSource(cloud.config.sfnMockConfig, cloud.logger));
-  registerNestedExecutions(integrations, runner.nestedHook());
   registerServiceIntegrations(integrations, cloud);
+
+  // The engine (runner, executor, validator, TestState) loads on the first call that needs it, so
+  // listing an empty account at start-up does not pay for it.
+  const statusListeners = new Set<ExecutionStatusListener>();
+  let runnerLoading: Promise<ExecutionRunner> | undefined;
+  const engine = (): Promise<ExecutionRunner> =>
+    (runnerLoading ??= Promise.all([import('./runner.js'), import('./mocks.js')]).then(([{ ExecutionRunner }, { MockConfigSource }]) => {
+      const runner = new ExecutionRunner(cloud, store, integrations, tokens, activities, new MockConfigSource(cloud.config.sfnMockConfig, cloud.logger));
+      registerNestedExecutions(integrations, runner.nestedHook());
+      runner.onStatusChange((change: ExecutionStatusChange) => statusListeners.forEach((l) => l(change)));
+      return runner;
+    }));
+  const validator = () => import('./asl/validate.js');
 
   /** A machine named by its own ARN (APIs that refuse version and alias ARNs). */
   function machine(ctx: RequestContext, arn: string): StateMachineRecord {
@@ -89,7 +97,8 @@ export const createService: ServiceFactory = (cloud) => {
     for (const [k, v] of next) target.set(k, v);
   }
 
-  function checkedDefinition(definition: string, type: T.StateMachineType): unknown {
+  async function checkedDefinition(definition: string, type: T.StateMachineType): Promise<unknown> {
+    const { validateDefinition, invalidDefinitionMessage } = await validator();
     const result = validateDefinition(definition, { type });
     if (result.result !== 'OK') throw new AwsError('InvalidDefinition', invalidDefinitionMessage(result));
     return result.definition;
@@ -100,7 +109,7 @@ export const createService: ServiceFactory = (cloud) => {
 
     async startExecution(stateMachineArn, input, name, ctx = {}) {
       const parsed = parseArn(stateMachineArn);
-      return runner.start({
+      return (await engine()).start({
         account: ctx.account ?? parsed?.account ?? '',
         region: ctx.region ?? parsed?.region ?? '',
         stateMachineArn,
@@ -109,19 +118,22 @@ export const createService: ServiceFactory = (cloud) => {
       });
     },
 
-    onExecutionStatusChange: (listener) => runner.onStatusChange(listener),
+    onExecutionStatusChange(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
 
     handlers: {
       ...versionHandlers(store),
 
       // --- state machines -------------------------------------------------------------------
 
-      CreateStateMachine(ctx, input: T.CreateStateMachineInput): T.CreateStateMachineOutput {
+      async CreateStateMachine(ctx, input: T.CreateStateMachineInput): Promise<T.CreateStateMachineOutput> {
         assertVersionDescription(input.publish, input.versionDescription);
         assertValidName(input.name);
         assertArn(input.roleArn);
         const type = input.type ?? 'STANDARD';
-        const parsed = checkedDefinition(input.definition, type);
+        const parsed = await checkedDefinition(input.definition, type);
         const arn = stateMachineArn(ctx.region, ctx.account, input.name);
         const logging = loggingOf(input.loggingConfiguration);
         const tracing = { enabled: input.tracingConfiguration?.enabled ?? false };
@@ -173,7 +185,7 @@ export const createService: ServiceFactory = (cloud) => {
         return views.describeVersion(v);
       },
 
-      UpdateStateMachine(ctx, input: T.UpdateStateMachineInput): T.UpdateStateMachineOutput {
+      async UpdateStateMachine(ctx, input: T.UpdateStateMachineInput): Promise<T.UpdateStateMachineOutput> {
         assertVersionDescription(input.publish, input.versionDescription);
         const m = machine(ctx, input.stateMachineArn);
         const { definition, roleArn, loggingConfiguration, tracingConfiguration, encryptionConfiguration } = input;
@@ -185,7 +197,7 @@ export const createService: ServiceFactory = (cloud) => {
         const old = m.revision;
         const next: MachineRevision = {
           definition: definition ?? old.definition,
-          parsed: definition === undefined ? old.parsed : checkedDefinition(definition, m.type),
+          parsed: definition === undefined ? old.parsed : await checkedDefinition(definition, m.type),
           roleArn: roleArn ?? old.roleArn,
           logging: loggingConfiguration ? loggingOf(loggingConfiguration) : old.logging,
           tracing: tracingConfiguration ? { enabled: tracingConfiguration.enabled ?? false } : old.tracing,
@@ -225,24 +237,25 @@ export const createService: ServiceFactory = (cloud) => {
         return withToken({ stateMachines: page.map(views.machineListItem) }, nextToken);
       },
 
-      ValidateStateMachineDefinition(_ctx, input: T.ValidateStateMachineDefinitionInput): T.ValidateStateMachineDefinitionOutput {
-        const r = validateDefinition(input.definition, { type: input.type, severity: input.severity, maxResults: input.maxResults });
+      async ValidateStateMachineDefinition(_ctx, input: T.ValidateStateMachineDefinitionInput): Promise<T.ValidateStateMachineDefinitionOutput> {
+        const r = (await validator()).validateDefinition(input.definition, { type: input.type, severity: input.severity, maxResults: input.maxResults });
         return { result: r.result, diagnostics: r.diagnostics, truncated: r.truncated };
       },
 
-      TestState(ctx, input: T.TestStateInput): Promise<T.TestStateOutput> {
+      async TestState(ctx, input: T.TestStateInput): Promise<T.TestStateOutput> {
+        const { testState } = await import('./test-state.js');
         return testState(input, { integrations, clock: cloud.clock, account: ctx.account, region: ctx.region });
       },
 
       // --- executions -----------------------------------------------------------------------
 
-      StartExecution(ctx, input: T.StartExecutionInput): T.StartExecutionOutput {
-        return runner.start({ account: ctx.account, region: ctx.region, stateMachineArn: input.stateMachineArn, name: input.name, input: input.input, traceHeader: input.traceHeader });
+      async StartExecution(ctx, input: T.StartExecutionInput): Promise<T.StartExecutionOutput> {
+        return (await engine()).start({ account: ctx.account, region: ctx.region, stateMachineArn: input.stateMachineArn, name: input.name, input: input.input, traceHeader: input.traceHeader });
       },
 
-      StartSyncExecution(ctx, input: T.StartSyncExecutionInput): Promise<T.StartSyncExecutionOutput> {
+      async StartSyncExecution(ctx, input: T.StartSyncExecutionInput): Promise<T.StartSyncExecutionOutput> {
         const req = { account: ctx.account, region: ctx.region, stateMachineArn: input.stateMachineArn, name: input.name, input: input.input, traceHeader: input.traceHeader };
-        return runner.startSync(req, input.includedData === 'METADATA_ONLY');
+        return (await engine()).startSync(req, input.includedData === 'METADATA_ONLY');
       },
 
       StopExecution(ctx, input: T.StopExecutionInput): T.StopExecutionOutput {
@@ -251,12 +264,12 @@ export const createService: ServiceFactory = (cloud) => {
         return { stopDate: run.stopDate ?? new Date(ctx.now()) };
       },
 
-      RedriveExecution(ctx, input: T.RedriveExecutionInput): T.RedriveExecutionOutput {
+      async RedriveExecution(ctx, input: T.RedriveExecutionInput): Promise<T.RedriveExecutionOutput> {
         // Express executions keep no state to pick up from: AWS does not support redriving them.
         if (parseStatesArn(input.executionArn, ['execution', 'express']).type === 'express') {
           throw new AwsError('ExecutionNotRedrivable', 'Executions of EXPRESS state machines cannot be redriven');
         }
-        return runner.redrive(execution(ctx, input.executionArn), input.clientToken);
+        return (await engine()).redrive(execution(ctx, input.executionArn), input.clientToken);
       },
 
       DescribeExecution(ctx, input: T.DescribeExecutionInput): T.DescribeExecutionOutput {
