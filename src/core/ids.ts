@@ -29,6 +29,11 @@ export function arn(service: string, region: string, account: string, resource: 
   return `arn:${partitionOf(region || DEFAULT_REGION)}:${service}:${region}:${account}:${resource}`;
 }
 
+/** The account root principal, `arn:<partition>:iam::<account>:root`. */
+export function rootArn(account: string, region = DEFAULT_REGION): string {
+  return `arn:${partitionOf(region)}:iam::${account}:root`;
+}
+
 export interface ParsedArn {
   partition: string;
   service: string;

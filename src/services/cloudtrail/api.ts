@@ -3,6 +3,7 @@
  * LookupEvents.
  */
 import { AwsError } from '../../core/errors.js';
+import { rootArn } from '../../core/ids.js';
 import type { Event, LookupAttribute, LookupEventsRequest, LookupEventsResponse } from '../../generated/cloudtrail.types.js';
 import type { ServiceFactory } from '../registry.js';
 import type { RequestContext, ServiceInstance } from '../types.js';
@@ -19,7 +20,7 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 /** Nimbus has no IAM users: every access key acts as its account's root. */
 function userIdentity(r: TrailRecord): Record<string, unknown> {
   if (r.eventType === 'AwsServiceEvent') return { accountId: r.account, invokedBy: r.eventSource };
-  return { type: 'Root', principalId: r.account, arn: `arn:aws:iam::${r.account}:root`, accountId: r.account, accessKeyId: r.accessKeyId };
+  return { type: 'Root', principalId: r.account, arn: rootArn(r.account, r.region), accountId: r.account, accessKeyId: r.accessKeyId };
 }
 
 export function cloudTrailEvent(r: TrailRecord): string {

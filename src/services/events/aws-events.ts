@@ -10,11 +10,12 @@
  *   `aws.*` events (AWS Health, ...) that PutEvents refuses from users.
  */
 import type { Cloud } from '../../core/cloud.js';
-import { AwsError, isAwsError } from '../../core/errors.js';
+import { AwsError } from '../../core/errors.js';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, parseArn } from '../../core/ids.js';
 import type { PutEventsRequestEntry } from '../../generated/events.types.js';
 import { StatesError } from '../stepfunctions/asl/errors.js';
-import { serviceError, type IntegrationRegistry, type TaskRequest } from '../stepfunctions/integrations/registry.js';
+import { type IntegrationRegistry, type TaskRequest } from '../stepfunctions/integrations/registry.js';
+import { callForTask } from '../stepfunctions/integrations/service-call.js';
 import type { EventsService } from './api.js';
 import type { PutEventsResult } from './core.js';
 
@@ -97,13 +98,7 @@ export function registerEventsIntegration(registry: IntegrationRegistry, cloud: 
       entry.Resources = [...(entry.Resources ?? []), ...appended];
       return entry;
     });
-    let result: PutEventsResult;
-    try {
-      result = (await cloud.call('events', 'PutEvents', { Entries: entries }, { account: req.execution.account, region: req.execution.region })) as PutEventsResult;
-    } catch (e) {
-      if (isAwsError(e)) throw serviceError(EVENTBRIDGE, e.code, e.message, e.status);
-      throw e;
-    }
+    const result = (await callForTask(cloud, req, EVENTBRIDGE, 'events', 'PutEvents', { Entries: entries })).result as unknown as PutEventsResult;
     if (result.FailedEntryCount > 0) throw new StatesError('EventBridge.FailedEntry', JSON.stringify(result));
     return result;
   });

@@ -1,5 +1,6 @@
 /** Event bus handlers: buses, their resource policy (PutPermission / RemovePermission) and tags. */
 import { AwsError } from '../../core/errors.js';
+import { rootArn } from '../../core/ids.js';
 import { paginate } from '../../core/paging.js';
 import type * as T from '../../generated/events.types.js';
 import type { Handler } from '../types.js';
@@ -109,7 +110,7 @@ export function busHandlers(core: EventsCore): Record<string, Handler> {
       const statement: PolicyStatement = {
         Sid: input.StatementId,
         Effect: 'Allow',
-        Principal: input.Principal === '*' ? '*' : { AWS: `arn:aws:iam::${input.Principal}:root` },
+        Principal: input.Principal === '*' ? '*' : { AWS: rootArn(input.Principal, ctx.region) },
         Action: 'events:PutEvents',
         Resource: bus.arn,
       };

@@ -4,11 +4,9 @@
  * Functions records.
  */
 import type { Cloud } from '../../core/cloud.js';
-import { isAwsError } from '../../core/errors.js';
-import { toWireError } from '../../protocols/errors.js';
-import { StatesError } from '../stepfunctions/asl/errors.js';
-import { serviceError, type IntegrationRegistry, type TaskRequest } from '../stepfunctions/integrations/registry.js';
+import type { IntegrationRegistry, TaskRequest } from '../stepfunctions/integrations/registry.js';
 import { sdkMetadata } from '../stepfunctions/integrations/sdk-metadata.js';
+import { callForTask, messageInput } from '../stepfunctions/integrations/service-call.js';
 
 const SQS = { errorPrefix: 'SQS', serviceName: 'AmazonSQS' };
 
@@ -17,29 +15,9 @@ export function registerSqsIntegrations(registry: IntegrationRegistry, cloud: Cl
 }
 
 async function sendMessage(cloud: Cloud, req: TaskRequest): Promise<unknown> {
-  const params = req.parameters;
-  if (typeof params !== 'object' || params === null || Array.isArray(params))
-    throw new StatesError('States.Runtime', 'The Parameters of an sqs:sendMessage task must be a JSON object');
-  const input: Record<string, unknown> = { ...(params as Record<string, unknown>) };
-  // A JSON MessageBody is sent as its JSON text, as Step Functions does.
-  if (input.MessageBody !== undefined && typeof input.MessageBody !== 'string') input.MessageBody = JSON.stringify(input.MessageBody);
-  const attrs = input.MessageAttributes as Record<string, Record<string, unknown>> | undefined;
-  if (attrs && typeof attrs === 'object')
-    input.MessageAttributes = Object.fromEntries(
-      Object.entries(attrs).map(([k, v]) => [k, typeof v?.BinaryValue === 'string' ? { ...v, BinaryValue: Buffer.from(v.BinaryValue, 'base64') } : v]),
-    );
-  const requestId = crypto.randomUUID();
-  let result: Record<string, unknown>;
-  try {
-    result = (await cloud.call('sqs', 'SendMessage', input, { account: req.execution.account, region: req.execution.region, requestId })) as Record<string, unknown>;
-  } catch (e) {
-    if (!isAwsError(e)) throw e;
-    const wire = toWireError(await cloud.model('sqs'), e, false);
-    throw serviceError(SQS, wire.code, wire.message, wire.status);
-  }
-  const body = JSON.stringify(result);
+  const { result, requestId } = await callForTask(cloud, req, SQS, 'sqs', 'SendMessage', messageInput(req, 'MessageBody'));
   const headers = {
-    'Content-Length': String(Buffer.byteLength(body)),
+    'Content-Length': String(Buffer.byteLength(JSON.stringify(result))),
     'Content-Type': 'application/x-amz-json-1.0',
     Date: new Date(cloud.clock.now()).toUTCString(),
     'x-amzn-RequestId': requestId,

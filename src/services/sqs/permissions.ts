@@ -1,5 +1,5 @@
 /** AddPermission / RemovePermission: statements in the queue's Policy attribute, keyed by label (Sid). */
-import { partitionOf } from '../../core/ids.js';
+import { rootArn } from '../../core/ids.js';
 import { invalidParameter } from './errors.js';
 import type { Queue } from './queue.js';
 
@@ -54,11 +54,10 @@ export function addPermission(q: Queue, label: string, accountIds: string[], act
   const doc = currentPolicy(q) ?? { Version: '2008-10-17', Id: `${q.arn}/SQSDefaultPolicy` };
   const statements = statementsOf(doc);
   if (statements.some((s) => s.Sid === label)) throw invalidParameter('Label', label, 'Already exists.');
-  const partition = partitionOf(q.region);
   statements.push({
     Sid: label,
     Effect: 'Allow',
-    Principal: { AWS: single(accountIds.map((id) => `arn:${partition}:iam::${id}:root`)) },
+    Principal: { AWS: single(accountIds.map((id) => rootArn(id, q.region))) },
     Action: single(actions.map((a) => `SQS:${a}`)),
     Resource: q.arn,
   });

@@ -1,11 +1,11 @@
 import type { ServiceFactory } from '../registry.js';
 import type { GetCallerIdentityResponse } from '../../generated/sts.types.js';
-import { partitionOf } from '../../core/ids.js';
+import { rootArn } from '../../core/ids.js';
 
 export const createService: ServiceFactory = () => ({
   handlers: {
     GetCallerIdentity(ctx): GetCallerIdentityResponse {
-      return { UserId: ctx.accessKeyId, Account: ctx.account, Arn: `arn:${partitionOf(ctx.region)}:iam::${ctx.account}:root` };
+      return { UserId: ctx.accessKeyId, Account: ctx.account, Arn: rootArn(ctx.account, ctx.region) };
     },
   },
 });

@@ -49,3 +49,12 @@ export function jsonText(v: unknown): string {
     return String(v);
   }
 }
+
+/** A deep copy of a JSON value (own keys only, `__proto__` kept as data). */
+export function cloneJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(cloneJson);
+  if (!isJsonObject(value)) return value;
+  const out: JsonObject = {};
+  for (const key of Object.keys(value)) setOwn(out, key, cloneJson(value[key]));
+  return out;
+}

@@ -16,7 +16,7 @@ import type jsonata from 'jsonata';
 let loaded: typeof jsonata | undefined;
 const jsonataPackage = (): typeof jsonata => (loaded ??= createRequire(import.meta.url)('jsonata') as typeof jsonata);
 import { StatesError } from './errors.js';
-import { isJsonObject, jsonText, setOwn, type JsonObject } from './json-values.js';
+import { cloneJson, isJsonObject, jsonText, setOwn, type JsonObject } from './json-values.js';
 import { compileFast, FALLBACK, type FastEval } from './jsonata-fast.js';
 
 export { FALLBACK };
@@ -248,13 +248,6 @@ async function build(node: TemplateNode, field: string, bindings: Record<string,
   }
 }
 
-function cloneJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(cloneJson);
-  if (!isJsonObject(value)) return value;
-  const out: JsonObject = {};
-  for (const key of Object.keys(value)) setOwn(out, key, cloneJson(value[key]));
-  return out;
-}
 
 // --- functions Step Functions adds ----------------------------------------------------------
 

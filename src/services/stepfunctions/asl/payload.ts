@@ -7,7 +7,7 @@
 import { StatesError, StatesErrors } from './errors.js';
 import { evaluateIntrinsic, isIntrinsic } from './intrinsics.js';
 import { compilePath, MISSING } from './jsonpath.js';
-import { isJsonObject, jsonText, jsonTypeName, setOwn, type JsonObject } from './json-values.js';
+import { cloneJson, isJsonObject, jsonText, jsonTypeName, setOwn, type JsonObject } from './json-values.js';
 import { resolveCompiled, rootDocument, type PathScope } from './references.js';
 
 type TemplateNode =
@@ -77,13 +77,6 @@ function build(node: TemplateNode, scope: PathScope): unknown {
   return out;
 }
 
-function cloneJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(cloneJson);
-  if (!isJsonObject(value)) return value;
-  const out: JsonObject = {};
-  for (const key of Object.keys(value)) setOwn(out, key, cloneJson(value[key]));
-  return out;
-}
 
 function fieldValue(field: string, expression: unknown, mode: FieldMode, scope: PathScope): unknown {
   if (mode === 'path') return pathValue(field, expression as string, scope);
